@@ -1,0 +1,161 @@
+"""The recommendation returned by the engine: frozen records with a JSON form."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, fields, is_dataclass
+from typing import Any, Final
+
+__all__ = [
+    "INTENDED_USE",
+    "Alert",
+    "ComponentDose",
+    "DoseAmount",
+    "Exclusion",
+    "Option",
+    "Recommendation",
+    "RegimenDoses",
+    "Support",
+    "TraceStep",
+]
+
+INTENDED_USE: Final = (
+    "Educational reference for healthcare professionals. Not a medical device and not "
+    "medical advice: verify against current labels and guidelines and apply clinical judgement."
+)
+
+TIERS: Final = ("preferred", "alternative", "other")
+
+
+def _jsonable(value: Any) -> Any:
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _jsonable(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, tuple | list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Support:
+    """One source's position on an option, with number and grade as the source prints them."""
+
+    source: str
+    statement: str
+    number: str
+    grade: str
+    says: str
+    reference: str
+
+
+@dataclass(frozen=True, slots=True)
+class DoseAmount:
+    """A calculated amount: ``per`` (e.g. 5.4 mg/kg) times the patient's weight or BSA."""
+
+    label: str
+    per: float
+    unit: str
+    amount_mg: float | None
+    basis: str
+
+
+@dataclass(frozen=True, slots=True)
+class ComponentDose:
+    agent: str
+    route: str
+    schedule: str
+    loading: DoseAmount | None
+    maintenance: DoseAmount | None
+    reductions: tuple[DoseAmount, ...]
+    reduction_note: str
+    choice: str
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class RegimenDoses:
+    regimen: str
+    weight_kg: float | None
+    height_cm: float | None
+    bsa_m2: float | None
+    components: tuple[ComponentDose, ...]
+    rounding: str
+    missing: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """A regimen offered for this patient."""
+
+    regimen: str
+    name: str
+    tier: str
+    why: tuple[str, ...]
+    support: tuple[Support, ...]
+    trials: tuple[str, ...]
+    citations: tuple[str, ...]
+    notes: tuple[str, ...]
+    doses: RegimenDoses | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Exclusion:
+    regimen: str
+    reason: str
+    rule: str
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    code: str
+    message: str
+    rule: str
+    citations: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TraceStep:
+    rule: str
+    title: str
+    finding: str
+    citations: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Recommendation:
+    """What to give next, why, what else is reasonable, and what was set aside."""
+
+    in_scope: bool
+    scope_reason: str
+    line: int | None
+    line_basis: str
+    line_by_source: dict[str, int]
+    options: tuple[Option, ...]
+    excluded: tuple[Exclusion, ...]
+    alerts: tuple[Alert, ...]
+    trace: tuple[TraceStep, ...]
+    as_of: dt.date | None
+    intended_use: str = INTENDED_USE
+
+    @property
+    def preferred(self) -> tuple[str, ...]:
+        """Regimen IDs whose tier is ``preferred`` (may be empty)."""
+        return tuple(o.regimen for o in self.options if o.tier == "preferred")
+
+    @property
+    def alert_codes(self) -> tuple[str, ...]:
+        """Alert codes in the order raised, without repeats."""
+        return tuple(dict.fromkeys(a.code for a in self.alerts))
+
+    def option(self, regimen: str) -> Option | None:
+        """The option for ``regimen``, or ``None`` when it is not offered."""
+        return next((o for o in self.options if o.regimen == regimen), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form of the public contract (``her2guide recommend --format json``)."""
+        out: dict[str, Any] = _jsonable(self)
+        out["preferred"] = list(self.preferred)
+        return out

@@ -1,0 +1,445 @@
+"""Patient scenarios: parsing, validation and the JSON Schema.
+
+The permissive layer (:func:`parse_scenario`) accepts dicts, YAML or JSON, brand names
+and ISO date strings, and collects *every* problem before failing. The strict core
+(:class:`Scenario`) is frozen and holds only canonical values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+import yaml
+
+from ._catalogue import Catalogue, load_catalogue, normalise_name
+
+__all__ = [
+    "EarlyTreatment",
+    "MetastaticLine",
+    "Problem",
+    "Scenario",
+    "ScenarioError",
+    "load_scenario",
+    "parse_scenario",
+    "scenario_json_schema",
+]
+
+HER2_VALUES: Final = ("positive", "low", "ultralow", "negative", "unknown")
+SETTING_VALUES: Final = ("metastatic", "early")
+HR_VALUES: Final = ("positive", "negative", "unknown")
+BRAIN_VALUES: Final = ("none", "stable", "active", "symptomatic")
+ILD_VALUES: Final = ("none", "preexisting", "drug_grade1", "drug_grade2_plus")
+STOPPED_VALUES: Final = ("progression", "toxicity", "ongoing", "completed")
+LVEF_RANGE: Final = (5.0, 90.0)
+WEIGHT_RANGE: Final = (25.0, 300.0)
+HEIGHT_RANGE: Final = (100.0, 230.0)
+
+_TOP_FIELDS: Final = (
+    "her2",
+    "setting",
+    "as_of",
+    "metastatic_diagnosis",
+    "hormone_receptor",
+    "early_treatment",
+    "metastatic_lines",
+    "brain_metastases",
+    "ild_history",
+    "lvef",
+    "pregnant",
+    "weight_kg",
+    "height_cm",
+    "low_disease_burden",
+    "name",
+    "notes",
+)
+_REQUIRED_IN_SCOPE: Final = (
+    "as_of",
+    "metastatic_diagnosis",
+    "hormone_receptor",
+    "metastatic_lines",
+    "brain_metastases",
+    "ild_history",
+    "pregnant",
+)
+_EARLY_FIELDS: Final = ("agents", "her2_therapy_end", "residual_disease")
+_LINE_FIELDS: Final = ("agents", "stopped")
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with the input: where, what was given, what is allowed."""
+
+    field: str
+    value: object
+    message: str
+
+    def __str__(self) -> str:
+        shown = "(missing)" if self.value is _MISSING else repr(self.value)
+        return f"{self.field}: {shown} — {self.message}"
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "(missing)"
+
+
+_MISSING: Final = _Missing()
+
+
+class ScenarioError(ValueError):
+    """The scenario is invalid. ``problems`` lists every problem found, one per field."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("invalid scenario:\n" + "\n".join(f"  - {p}" for p in problems))
+
+
+@dataclass(frozen=True, slots=True)
+class EarlyTreatment:
+    """(Neo)adjuvant history."""
+
+    agents: tuple[str, ...] = ()
+    her2_therapy_end: dt.date | None = None
+    residual_disease: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MetastaticLine:
+    """One line of therapy for metastatic disease."""
+
+    agents: tuple[str, ...]
+    stopped: str
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    """A validated patient scenario (canonical agent IDs, real dates)."""
+
+    her2: str
+    setting: str
+    as_of: dt.date | None = None
+    metastatic_diagnosis: dt.date | None = None
+    hormone_receptor: str = "unknown"
+    early_treatment: EarlyTreatment | None = None
+    metastatic_lines: tuple[MetastaticLine, ...] = ()
+    brain_metastases: str = "none"
+    ild_history: str = "none"
+    lvef: float | None = None
+    pregnant: bool = False
+    weight_kg: float | None = None
+    height_cm: float | None = None
+    low_disease_burden: bool | None = None
+    name: str = ""
+    notes: str = ""
+    extra: Mapping[str, Any] = field(default_factory=dict, repr=False)
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+class _Collector:
+    def __init__(self, catalogue: Catalogue) -> None:
+        self.problems: list[Problem] = []
+        self.cat = catalogue
+
+    def add(self, fld: str, value: object, message: str) -> None:
+        self.problems.append(Problem(fld, value, message))
+
+    def enum(
+        self, data: Mapping[str, Any], fld: str, allowed: tuple[str, ...], path: str | None = None
+    ) -> str | None:
+        if fld not in data:
+            return None
+        value = data[fld]
+        if isinstance(value, str) and value.strip().lower() in allowed:
+            return value.strip().lower()
+        self.add(path or fld, value, "allowed: " + " | ".join(allowed))
+        return None
+
+    def date(self, data: Mapping[str, Any], fld: str, path: str | None = None) -> dt.date | None:
+        path = path or fld
+        if fld not in data or data[fld] is None:
+            return None
+        value = data[fld]
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        self.add(path, value, "allowed: a date written YYYY-MM-DD, e.g. 2025-03-14")
+        return None
+
+    def boolean(self, data: Mapping[str, Any], fld: str, path: str | None = None) -> bool | None:
+        if fld not in data:
+            return None
+        value = data[fld]
+        if isinstance(value, bool):
+            return value
+        self.add(path or fld, value, "allowed: true | false")
+        return None
+
+    def number(
+        self, data: Mapping[str, Any], fld: str, bounds: tuple[float, float], unit: str
+    ) -> float | None:
+        if fld not in data or data[fld] is None:
+            return None
+        value = data[fld]
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            if bounds[0] <= value <= bounds[1]:
+                return float(value)
+        self.add(fld, value, f"allowed: a number from {bounds[0]:g} to {bounds[1]:g} ({unit})")
+        return None
+
+    def agents(self, value: object, path: str) -> tuple[str, ...]:
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            self.add(path, value, "allowed: a list of agent names, e.g. [trastuzumab, pertuzumab]")
+            return ()
+        out: list[str] = []
+        for i, name in enumerate(value):
+            if not isinstance(name, str):
+                self.add(f"{path}[{i}]", name, "allowed: an agent name (text)")
+                continue
+            ids = self.cat.aliases.get(normalise_name(name))
+            if ids is None:
+                self.add(f"{path}[{i}]", name, "unknown agent; " + _suggest(name, self.cat))
+                continue
+            out.extend(i for i in ids if i not in out)
+        return tuple(out)
+
+    def unknown_keys(self, data: Mapping[str, Any], allowed: tuple[str, ...], path: str) -> None:
+        for key in data:
+            if key not in allowed:
+                close = difflib.get_close_matches(str(key), allowed, n=1)
+                hint = f"did you mean {close[0]!r}? " if close else ""
+                self.add(
+                    f"{path}{key}", data[key], f"unknown field; {hint}allowed: {', '.join(allowed)}"
+                )
+
+
+def _suggest(name: str, cat: Catalogue) -> str:
+    display = {normalise_name(a.name): a.id for a in cat.agents.values()}
+    keys = list(cat.aliases)
+    close = difflib.get_close_matches(normalise_name(name), keys, n=3, cutoff=0.6)
+    names: list[str] = []
+    for key in close:
+        for aid in cat.aliases[key]:
+            if aid not in names:
+                names.append(aid)
+    if names:
+        return "closest known: " + ", ".join(names)
+    return "known agents: " + ", ".join(sorted(display.values()))
+
+
+def parse_scenario(data: Mapping[str, Any], catalogue: Catalogue | None = None) -> Scenario:
+    """Validate a scenario given as a mapping and return the strict :class:`Scenario`.
+
+    Every problem is collected before failing, so one call reports them all.
+
+    Raises:
+        ScenarioError: with one :class:`Problem` per bad or missing field.
+
+    Example:
+        >>> s = parse_scenario({
+        ...     "her2": "positive", "setting": "metastatic", "as_of": "2026-01-10",
+        ...     "metastatic_diagnosis": "2026-01-05", "hormone_receptor": "negative",
+        ...     "metastatic_lines": [], "brain_metastases": "none",
+        ...     "ild_history": "none", "pregnant": False,
+        ...     "early_treatment": {"agents": ["Herceptin", "docetaxel"]},
+        ... })
+        >>> s.early_treatment.agents
+        ('trastuzumab', 'docetaxel')
+    """
+    cat = catalogue or load_catalogue()
+    c = _Collector(cat)
+    if not isinstance(data, Mapping):
+        raise ScenarioError([Problem("(scenario)", data, "allowed: a mapping of field names to values")])
+    c.unknown_keys(data, _TOP_FIELDS, "")
+
+    her2 = c.enum(data, "her2", HER2_VALUES)
+    setting = c.enum(data, "setting", SETTING_VALUES)
+    for fld in ("her2", "setting"):
+        if fld not in data:
+            allowed = HER2_VALUES if fld == "her2" else SETTING_VALUES
+            c.add(fld, _MISSING, "required; allowed: " + " | ".join(allowed))
+    in_scope = her2 == "positive" and setting == "metastatic"
+    if in_scope:
+        for fld in _REQUIRED_IN_SCOPE:
+            if fld not in data:
+                c.add(fld, _MISSING, "required for HER2-positive metastatic scenarios")
+
+    as_of = c.date(data, "as_of")
+    met_dx = c.date(data, "metastatic_diagnosis")
+    hr = c.enum(data, "hormone_receptor", HR_VALUES)
+    brain = c.enum(data, "brain_metastases", BRAIN_VALUES)
+    ild = c.enum(data, "ild_history", ILD_VALUES)
+    lvef = c.number(data, "lvef", LVEF_RANGE, "percent")
+    weight = c.number(data, "weight_kg", WEIGHT_RANGE, "kg")
+    height = c.number(data, "height_cm", HEIGHT_RANGE, "cm")
+    pregnant = c.boolean(data, "pregnant")
+    low_burden = c.boolean(data, "low_disease_burden")
+
+    early: EarlyTreatment | None = None
+    raw_early = data.get("early_treatment")
+    if raw_early is not None:
+        if isinstance(raw_early, Mapping):
+            c.unknown_keys(raw_early, _EARLY_FIELDS, "early_treatment.")
+            agents = c.agents(raw_early.get("agents", []), "early_treatment.agents")
+            end = c.date(raw_early, "her2_therapy_end", "early_treatment.her2_therapy_end")
+            resid = c.boolean(raw_early, "residual_disease", "early_treatment.residual_disease")
+            early = EarlyTreatment(agents=agents, her2_therapy_end=end, residual_disease=resid)
+            if end and as_of and end > as_of:
+                c.add("early_treatment.her2_therapy_end", str(end), f"is after as_of ({as_of})")
+        else:
+            c.add(
+                "early_treatment",
+                raw_early,
+                "allowed: a mapping with agents, her2_therapy_end, residual_disease",
+            )
+
+    lines: list[MetastaticLine] = []
+    raw_lines = data.get("metastatic_lines", [])
+    if raw_lines is None:
+        raw_lines = []
+    if not isinstance(raw_lines, list):
+        c.add("metastatic_lines", raw_lines, "allowed: a list (oldest first) of {agents, stopped}")
+        raw_lines = []
+    for i, raw in enumerate(raw_lines):
+        path = f"metastatic_lines[{i}]"
+        if not isinstance(raw, Mapping):
+            c.add(path, raw, "allowed: a mapping with agents and stopped")
+            continue
+        c.unknown_keys(raw, _LINE_FIELDS, f"{path}.")
+        agents = c.agents(raw.get("agents", _MISSING), f"{path}.agents")
+        if "stopped" not in raw:
+            c.add(f"{path}.stopped", _MISSING, "required; allowed: " + " | ".join(STOPPED_VALUES))
+            continue
+        stopped = c.enum(raw, "stopped", STOPPED_VALUES, f"{path}.stopped")
+        if stopped is None:
+            continue
+        if stopped == "ongoing" and i != len(raw_lines) - 1:
+            c.add(f"{path}.stopped", stopped, "only the most recent line can be 'ongoing'")
+        lines.append(MetastaticLine(agents=agents, stopped=stopped))
+
+    if met_dx and as_of and met_dx > as_of:
+        c.add("metastatic_diagnosis", str(met_dx), f"is after as_of ({as_of})")
+    name = data.get("name", "")
+    notes = data.get("notes", "")
+    for fld, value in (("name", name), ("notes", notes)):
+        if not isinstance(value, str):
+            c.add(fld, value, "allowed: text")
+
+    if c.problems:
+        raise ScenarioError(c.problems)
+    assert her2 is not None and setting is not None  # guaranteed: problems raised above
+    return Scenario(
+        her2=her2,
+        setting=setting,
+        as_of=as_of,
+        metastatic_diagnosis=met_dx,
+        hormone_receptor=hr or "unknown",
+        early_treatment=early,
+        metastatic_lines=tuple(lines),
+        brain_metastases=brain or "none",
+        ild_history=ild or "none",
+        lvef=lvef,
+        pregnant=bool(pregnant),
+        weight_kg=weight,
+        height_cm=height,
+        low_disease_burden=low_burden,
+        name=str(name),
+        notes=str(notes),
+    )
+
+
+def load_scenario(path: str | Path, catalogue: Catalogue | None = None) -> Scenario:
+    """Read a YAML or JSON scenario file and validate it.
+
+    Raises:
+        ScenarioError: the file cannot be read or parsed, or the scenario is invalid.
+    """
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ScenarioError([Problem("(file)", str(p), f"cannot be read: {exc.strerror}")]) from None
+    try:
+        data = json.loads(text) if p.suffix.lower() == ".json" else yaml.safe_load(text)
+    except (json.JSONDecodeError, yaml.YAMLError) as exc:
+        kind = "JSON" if p.suffix.lower() == ".json" else "YAML"
+        first = str(exc).splitlines()[0] if str(exc) else kind
+        raise ScenarioError([Problem("(file)", str(p), f"is not valid {kind}: {first}")]) from None
+    return parse_scenario(data, catalogue)
+
+
+# --------------------------------------------------------------------------- JSON Schema
+
+
+def scenario_json_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of a scenario file.
+
+    Example:
+        >>> scenario_json_schema()["properties"]["her2"]["enum"]
+        ['positive', 'low', 'ultralow', 'negative', 'unknown']
+    """
+    date = {"type": "string", "format": "date"}
+    agents = {"type": "array", "items": {"type": "string"}, "description": "agent names or IDs"}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "her2guide scenario",
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["her2", "setting"],
+        "properties": {
+            "her2": {"enum": list(HER2_VALUES), "description": "positive = IHC 3+ or ISH-amplified"},
+            "setting": {"enum": list(SETTING_VALUES)},
+            "as_of": {**date, "description": "evaluation date"},
+            "metastatic_diagnosis": {**date, "description": "de novo diagnosis or recurrence"},
+            "hormone_receptor": {"enum": list(HR_VALUES)},
+            "early_treatment": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {
+                    "agents": agents,
+                    "her2_therapy_end": {**date, "description": "last HER2-directed dose"},
+                    "residual_disease": {"type": "boolean"},
+                },
+            },
+            "metastatic_lines": {
+                "type": "array",
+                "description": "oldest first",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["agents", "stopped"],
+                    "properties": {"agents": agents, "stopped": {"enum": list(STOPPED_VALUES)}},
+                },
+            },
+            "brain_metastases": {"enum": list(BRAIN_VALUES)},
+            "ild_history": {"enum": list(ILD_VALUES)},
+            "lvef": {"type": "number", "minimum": LVEF_RANGE[0], "maximum": LVEF_RANGE[1]},
+            "pregnant": {"type": "boolean"},
+            "weight_kg": {"type": "number", "minimum": WEIGHT_RANGE[0], "maximum": WEIGHT_RANGE[1]},
+            "height_cm": {"type": "number", "minimum": HEIGHT_RANGE[0], "maximum": HEIGHT_RANGE[1]},
+            "low_disease_burden": {"type": "boolean", "description": "optional; HR+ options"},
+            "name": {"type": "string"},
+            "notes": {"type": "string"},
+        },
+        "allOf": [
+            {
+                "if": {"properties": {"her2": {"const": "positive"}, "setting": {"const": "metastatic"}}},
+                "then": {"required": list(_REQUIRED_IN_SCOPE)},
+            }
+        ],
+    }
