@@ -6,6 +6,7 @@ names the file, the record, the field, the bad value and what is allowed.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import tomllib
 from collections.abc import Mapping, Sequence
@@ -162,6 +163,7 @@ class Regimen:
     indication_us: str = ""
     indication_eu: str = ""
     notes: tuple[str, ...] = ()
+    us_approval: dt.date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,7 +176,7 @@ class ToxicityRule:
     reference: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Catalogue:
     """Everything clinical, validated and cross-checked. Build it with :func:`load_catalogue`."""
 
@@ -476,6 +478,7 @@ def _load_regimens(file: str = "regimens.toml") -> dict[str, Regimen]:
                 indication_us=r.text("indication_us", required=False),
                 indication_eu=r.text("indication_eu", required=False),
                 notes=r.strings("notes", required=False),
+                us_approval=r.get("us_approval", dt.date, required=False),
             )
         )
         r.done("component")
