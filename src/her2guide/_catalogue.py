@@ -7,6 +7,7 @@ names the file, the record, the field, the bad value and what is allowed.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 import tomllib
 from collections.abc import Mapping, Sequence
@@ -236,7 +237,9 @@ class _Reader:
     def ident(self, fld: str = "id") -> str:
         value = self.text(fld)
         if not _ID.match(value):
-            raise self.fail(fld, value, "a lower-case kebab-case ID such as 'trastuzumab-deruxtecan'")
+            raise self.fail(
+                fld, value, "a lower-case kebab-case ID such as 'trastuzumab-deruxtecan'"
+            )
         return value
 
     def choice(self, fld: str, allowed: Sequence[str]) -> str:
@@ -260,7 +263,9 @@ class _Reader:
     def done(self, *nested: str) -> None:
         extra = set(self.raw) - self.used - set(nested)
         if extra:
-            raise DataError(f"{self.where}: unknown field(s) {sorted(extra)}; check the file header")
+            raise DataError(
+                f"{self.where}: unknown field(s) {sorted(extra)}; check the file header"
+            )
 
 
 def _records(doc: Mapping[str, Any], file: str, table: str) -> list[Mapping[str, Any]]:
@@ -450,7 +455,7 @@ def _load_regimens(file: str = "regimens.toml") -> dict[str, Regimen]:
                 raise rc.fail("dose", comp.dose, "a positive number")
             if comp.reductions and comp.dose is not None:
                 ladder = (comp.dose, *comp.reductions)
-                if any(b >= a for a, b in zip(ladder, ladder[1:], strict=False)):
+                if any(b >= a for a, b in itertools.pairwise(ladder)):
                     raise rc.fail("reductions", list(comp.reductions), "strictly decreasing doses")
             rc.done()
             comps.append(comp)
@@ -529,22 +534,22 @@ def _cross_check(cat: Catalogue) -> None:
                 problems.append(f"trials.toml ({t.id}): regimen {rg!r} is not in regimens.toml")
     for s in cat.statements.values():
         ref(f"guidelines.toml ({s.id})", s.reference)
-    for rg in cat.regimens.values():
-        where = f"regimens.toml ({rg.id})"
-        for rid in rg.references:
+    for reg in cat.regimens.values():
+        where = f"regimens.toml ({reg.id})"
+        for rid in reg.references:
             ref(where, rid)
-        for tid in rg.trials:
+        for tid in reg.trials:
             if tid not in cat.trials:
                 problems.append(f"{where}: trial {tid!r} is not in trials.toml")
-        for sig in rg.signatures:
-            for a in sig:
-                agent(where, a)
-        for a in rg.key_agents:
-            agent(where, a)
-        for c in rg.components:
+        for sig in reg.signatures:
+            for aid in sig:
+                agent(where, aid)
+        for aid in reg.key_agents:
+            agent(where, aid)
+        for c in reg.components:
             agent(where, c.agent)
             ref(f"{where} component {c.agent}", c.reference)
-        if not rg.references and not rg.trials:
+        if not reg.references and not reg.trials:
             problems.append(f"{where}: a regimen needs at least one reference or trial")
     for tx in cat.toxicity:
         agent(f"monitoring.toml ({tx.id})", tx.agent)
@@ -553,7 +558,9 @@ def _cross_check(cat: Catalogue) -> None:
         raise DataError("\n".join(problems))
 
 
-def _aliases(agents: Mapping[str, Agent], combos: Mapping[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+def _aliases(
+    agents: Mapping[str, Agent], combos: Mapping[str, tuple[str, ...]]
+) -> dict[str, tuple[str, ...]]:
     table: dict[str, tuple[str, ...]] = {}
 
     def add(name: str, ids: tuple[str, ...]) -> None:

@@ -59,15 +59,21 @@ def _component(c: Component, weight: float | None, bsa: float | None) -> Compone
         if c.loading_dose is not None
         else None
     )
-    maintenance = _amount(
-        "maintenance dose" if loading else "dose", c.dose, c.unit, weight, bsa
-    )
+    maintenance = _amount("maintenance dose" if loading else "dose", c.dose, c.unit, weight, bsa)
     reductions = tuple(
         _amount(f"dose level -{i}", level, c.unit, weight, bsa)
         for i, level in enumerate(c.reductions, start=1)
     )
     return ComponentDose(
-        c.agent, c.route, c.schedule, loading, maintenance, reductions, c.reduction_note, c.choice, ""
+        c.agent,
+        c.route,
+        c.schedule,
+        loading,
+        maintenance,
+        reductions,
+        c.reduction_note,
+        c.choice,
+        "",
     )
 
 

@@ -165,7 +165,9 @@ def _classify_cached(cat: Catalogue, agents: frozenset[str]) -> frozenset[str]:
     return frozenset(out)
 
 
-def classify_line(agents: tuple[str, ...] | frozenset[str], cat: Catalogue | None = None) -> frozenset[str]:
+def classify_line(
+    agents: tuple[str, ...] | frozenset[str], cat: Catalogue | None = None
+) -> frozenset[str]:
     """Which catalogue regimens a line of treatment with these agents counts as.
 
     Example:
@@ -199,8 +201,11 @@ _HER2_POINTERS: Final = {
 }
 
 
-@_rule("SCOPE-HER2-STATUS", "Only HER2-positive (IHC 3+ or ISH-amplified) disease is in scope",
-       "fda-tdxd-her2-low-2025")
+@_rule(
+    "SCOPE-HER2-STATUS",
+    "Only HER2-positive (IHC 3+ or ISH-amplified) disease is in scope",
+    "fda-tdxd-her2-low-2025",
+)
 def _scope_her2(st: _State) -> str | None:
     if st.s.her2 == "positive":
         return None
@@ -209,8 +214,11 @@ def _scope_her2(st: _State) -> str | None:
     return st.scope_reason
 
 
-@_rule("SCOPE-SETTING", "Only metastatic or unresectable locally advanced disease is in scope",
-       "asco-2022")
+@_rule(
+    "SCOPE-SETTING",
+    "Only metastatic or unresectable locally advanced disease is in scope",
+    "asco-2022",
+)
 def _scope_setting(st: _State) -> str | None:
     if st.s.setting == "metastatic":
         return None
@@ -226,8 +234,11 @@ def _scope_setting(st: _State) -> str | None:
 # --------------------------------------------------------------------------- rules: line of therapy
 
 
-@_rule("LINE-AFTER-METASTATIC", "Line = number of previous lines for metastatic disease + 1",
-       "asco-2022")
+@_rule(
+    "LINE-AFTER-METASTATIC",
+    "Line = number of previous lines for metastatic disease + 1",
+    "asco-2022",
+)
 def _line_after_metastatic(st: _State) -> str | None:
     lines = st.s.metastatic_lines
     if not lines:
@@ -253,9 +264,12 @@ def _line_de_novo(st: _State) -> str | None:
     return f"Line 1: {st.line_basis}."
 
 
-@_rule("LINE-RELAPSE-INTERVAL-UNKNOWN",
-       "Relapse after (neo)adjuvant HER2 therapy without an end date: line cannot be set",
-       "asco-2022", "nccn-breast")
+@_rule(
+    "LINE-RELAPSE-INTERVAL-UNKNOWN",
+    "Relapse after (neo)adjuvant HER2 therapy without an end date: line cannot be set",
+    "asco-2022",
+    "nccn-breast",
+)
 def _line_interval_unknown(st: _State) -> str | None:
     early = st.s.early_treatment
     if st.line is not None or not st.early_her2 or early is None or early.her2_therapy_end:
@@ -277,7 +291,8 @@ def _line_interval_unknown(st: _State) -> str | None:
 
 def _relapse_positions(st: _State) -> tuple[int, int, int, str]:
     early = st.s.early_treatment
-    assert early is not None and early.her2_therapy_end is not None
+    assert early is not None
+    assert early.her2_therapy_end is not None
     end, dx = early.her2_therapy_end, st.s.metastatic_diagnosis
     assert dx is not None
     within6 = dx <= _add_months(end, 6)
@@ -295,9 +310,14 @@ def _relapse_positions(st: _State) -> tuple[int, int, int, str]:
     return asco, nccn, label, when
 
 
-@_rule("LINE-EARLY-RELAPSE",
-       "Relapse within every source's window after (neo)adjuvant HER2 therapy: second line",
-       "asco-2022", "nccn-breast", "tdxd-approval-2022", "kadcyla-us-label")
+@_rule(
+    "LINE-EARLY-RELAPSE",
+    "Relapse within every source's window after (neo)adjuvant HER2 therapy: second line",
+    "asco-2022",
+    "nccn-breast",
+    "tdxd-approval-2022",
+    "kadcyla-us-label",
+)
 def _line_early(st: _State) -> str | None:
     if st.line is not None or st.line_rule or not st.early_her2:
         return None
@@ -306,13 +326,18 @@ def _line_early(st: _State) -> str | None:
         return None
     st.line, st.line_rule = 2, "LINE-EARLY-RELAPSE"
     st.line_by_source = {"ASCO 2022": 2, "NCCN": 2, "FDA labels": 2}
-    st.line_basis = f"recurrence {when}: second-line recommendations apply under ASCO, NCCN and the labels"
+    st.line_basis = (
+        f"recurrence {when}: second-line recommendations apply under ASCO, NCCN and the labels"
+    )
     return f"Line 2: recurrence {when}."
 
 
-@_rule("LINE-LATE-RELAPSE",
-       "Relapse beyond every source's window after (neo)adjuvant HER2 therapy: first line",
-       "asco-2022", "nccn-breast")
+@_rule(
+    "LINE-LATE-RELAPSE",
+    "Relapse beyond every source's window after (neo)adjuvant HER2 therapy: first line",
+    "asco-2022",
+    "nccn-breast",
+)
 def _line_late(st: _State) -> str | None:
     if st.line is not None or st.line_rule or not st.early_her2:
         return None
@@ -325,18 +350,31 @@ def _line_late(st: _State) -> str | None:
     return f"Line 1: recurrence {when}."
 
 
-@_rule("LINE-RELAPSE-SOURCES-DIFFER",
-       "Relapse 6–12 months after (neo)adjuvant HER2 therapy: ASCO, NCCN and labels differ",
-       "asco-2022", "nccn-breast", "tdxd-approval-2022", "db09-asco-2025-lba1008",
-       "cleopatra-eligibility")
+@_rule(
+    "LINE-RELAPSE-SOURCES-DIFFER",
+    "Relapse 6–12 months after (neo)adjuvant HER2 therapy: ASCO, NCCN and labels differ",
+    "asco-2022",
+    "nccn-breast",
+    "tdxd-approval-2022",
+    "db09-asco-2025-lba1008",
+    "cleopatra-eligibility",
+)
 def _line_differ(st: _State) -> str | None:
     if st.line is not None or st.line_rule or not st.early_her2:
         return None
     asco, nccn, label, when = _relapse_positions(st)
     st.line, st.line_rule, st.differ_interval = 2, "LINE-RELAPSE-SOURCES-DIFFER", True
     st.line_by_source = {"ASCO 2022": asco, "NCCN": nccn, "FDA labels": label}
-    pert = "pertuzumab-containing" if "pertuzumab" in st.early_agents else "trastuzumab-based (no pertuzumab)"
-    nccn_txt = "second line (12-month window for pertuzumab)" if nccn == 2 else "first line (6-month window)"
+    pert = (
+        "pertuzumab-containing"
+        if "pertuzumab" in st.early_agents
+        else "trastuzumab-based (no pertuzumab)"
+    )
+    nccn_txt = (
+        "second line (12-month window for pertuzumab)"
+        if nccn == 2
+        else "first line (6-month window)"
+    )
     st.line_basis = (
         f"recurrence {when} after {pert} therapy. ASCO 2022 rec. 5.0: second line. "
         f"NCCN: {nccn_txt}. FDA labels: the 6-month window has passed, and DESTINY-Breast09 "
@@ -346,14 +384,22 @@ def _line_differ(st: _State) -> str | None:
     st.alert(
         "guidelines-differ",
         f"Relapse interval: {st.line_basis}.",
-        "asco-2022", "nccn-breast", "tdxd-approval-2022", "db09-asco-2025-lba1008",
+        "asco-2022",
+        "nccn-breast",
+        "tdxd-approval-2022",
+        "db09-asco-2025-lba1008",
     )
     return f"Sources differ on the line: ASCO {asco}, NCCN {nccn}, labels {label}."
 
 
-@_rule("HIST-RESIDUAL-DISEASE",
-       "Residual disease after neoadjuvant therapy: was adjuvant T-DM1 or T-DXd given?",
-       "katherine-2019", "geyer-2025-katherine", "db05-2025", "fda-tdxd-early-2026")
+@_rule(
+    "HIST-RESIDUAL-DISEASE",
+    "Residual disease after neoadjuvant therapy: was adjuvant T-DM1 or T-DXd given?",
+    "katherine-2019",
+    "geyer-2025-katherine",
+    "db05-2025",
+    "fda-tdxd-early-2026",
+)
 def _residual(st: _State) -> str | None:
     early = st.s.early_treatment
     if early is None or not early.residual_disease:
@@ -383,9 +429,15 @@ def _residual(st: _State) -> str | None:
 # --------------------------------------------------------------------------- rules: safety gate
 
 
-@_rule("SAFETY-PREGNANCY",
-       "Pregnancy: no HER2-directed therapy; multidisciplinary care", "shachar-2017",
-       "enhertu-us-label", "herceptin-us-label", "perjeta-us-label", "kadcyla-us-label")
+@_rule(
+    "SAFETY-PREGNANCY",
+    "Pregnancy: no HER2-directed therapy; multidisciplinary care",
+    "shachar-2017",
+    "enhertu-us-label",
+    "herceptin-us-label",
+    "perjeta-us-label",
+    "kadcyla-us-label",
+)
 def _pregnancy(st: _State) -> str | None:
     if not st.s.pregnant:
         return None
@@ -409,87 +461,152 @@ def _pregnancy(st: _State) -> str | None:
 
 # --------------------------------------------------------------------------- rules: options by line
 
-_LINE1: Final = ((THP, "preferred", ("asco-2022-1.1", "nccn-first-line", "label-phesgo-us", "eligibility-cleopatra")),
-                 (TDXD_P, "preferred", ("label-tdxd-us-1l", "label-tdxd-eu", "eligibility-db09")))
-_LINE2: Final = ((TDXD, "preferred", ("asco-2022-2.1", "nccn-second-line", "label-tdxd-us-2l", "label-tdxd-eu")),
-                 (TDM1, "alternative", ("nccn-second-line", "label-tdm1-us")),
-                 (TTC, "alternative", ("nccn-second-line", "label-tucatinib-us", "label-tucatinib-eu")),
-                 ("lapatinib-capecitabine", "other", ("asco-2022-2.0", "label-lapatinib-us")),
-                 ("trastuzumab-chemotherapy", "other", ("asco-2022-2.0",)))
-_LATER: Final = ((TDXD, "alternative", ("asco-2022-3.1", "label-tdxd-us-2l", "label-tdxd-eu")),
-                 (TTC, "alternative", ("asco-2022-3.1", "nccn-tucatinib-cns", "label-tucatinib-us", "label-tucatinib-eu")),
-                 (TDM1, "alternative", ("asco-2022-3.1", "label-tdm1-us")),
-                 ("neratinib-capecitabine", "alternative", ("asco-2022-3.1", "label-neratinib-us")),
-                 ("lapatinib-capecitabine", "alternative", ("asco-2022-3.1", "label-lapatinib-us")),
-                 ("margetuximab-chemotherapy", "alternative", ("asco-2022-3.1", "label-margetuximab-us")),
-                 ("trastuzumab-chemotherapy", "alternative", ("asco-2022-3.1",)),
-                 ("lapatinib-trastuzumab", "other", ("asco-2022-3.1",)))
+_LINE1: Final = (
+    (
+        THP,
+        "preferred",
+        ("asco-2022-1.1", "nccn-first-line", "label-phesgo-us", "eligibility-cleopatra"),
+    ),
+    (TDXD_P, "preferred", ("label-tdxd-us-1l", "label-tdxd-eu", "eligibility-db09")),
+)
+_LINE2: Final = (
+    (TDXD, "preferred", ("asco-2022-2.1", "nccn-second-line", "label-tdxd-us-2l", "label-tdxd-eu")),
+    (TDM1, "alternative", ("nccn-second-line", "label-tdm1-us")),
+    (TTC, "alternative", ("nccn-second-line", "label-tucatinib-us", "label-tucatinib-eu")),
+    ("lapatinib-capecitabine", "other", ("asco-2022-2.0", "label-lapatinib-us")),
+    ("trastuzumab-chemotherapy", "other", ("asco-2022-2.0",)),
+)
+_LATER: Final = (
+    (TDXD, "alternative", ("asco-2022-3.1", "label-tdxd-us-2l", "label-tdxd-eu")),
+    (
+        TTC,
+        "alternative",
+        ("asco-2022-3.1", "nccn-tucatinib-cns", "label-tucatinib-us", "label-tucatinib-eu"),
+    ),
+    (TDM1, "alternative", ("asco-2022-3.1", "label-tdm1-us")),
+    ("neratinib-capecitabine", "alternative", ("asco-2022-3.1", "label-neratinib-us")),
+    ("lapatinib-capecitabine", "alternative", ("asco-2022-3.1", "label-lapatinib-us")),
+    ("margetuximab-chemotherapy", "alternative", ("asco-2022-3.1", "label-margetuximab-us")),
+    ("trastuzumab-chemotherapy", "alternative", ("asco-2022-3.1",)),
+    ("lapatinib-trastuzumab", "other", ("asco-2022-3.1",)),
+)
 
 
-def _add_set(st: _State, items: tuple[tuple[str, str, tuple[str, ...]], ...], why: str,
-             cap: str | None = None) -> None:
+def _add_set(
+    st: _State,
+    items: tuple[tuple[str, str, tuple[str, ...]], ...],
+    why: str,
+    cap: str | None = None,
+) -> None:
     for reg, tier, sup in items:
         if cap is not None and TIERS.index(tier) < TIERS.index(cap):
             tier = cap
         st.add(reg, tier, why, sup)
 
 
-@_rule("OPTIONS-FIRST-LINE", "First line: THP or T-DXd + pertuzumab", "asco-2022", "nccn-breast",
-       "fda-tdxd-pertuzumab-2025", "tolaney-2025-db09", "baselga-2012-cleopatra")
+@_rule(
+    "OPTIONS-FIRST-LINE",
+    "First line: THP or T-DXd + pertuzumab",
+    "asco-2022",
+    "nccn-breast",
+    "fda-tdxd-pertuzumab-2025",
+    "tolaney-2025-db09",
+    "baselga-2012-cleopatra",
+)
 def _opts_first(st: _State) -> str | None:
     if st.line != 1:
         return None
-    _add_set(st, _LINE1, "First-line HER2-directed combination (ASCO 2022 rec. 1.1; FDA approval of "
-             "T-DXd + pertuzumab, December 2025).")
+    _add_set(
+        st,
+        _LINE1,
+        "First-line HER2-directed combination (ASCO 2022 rec. 1.1; FDA approval of "
+        "T-DXd + pertuzumab, December 2025).",
+    )
     return "First-line options: THP (ASCO 1.1, NCCN category 1) and T-DXd + pertuzumab (FDA 2025)."
 
 
-@_rule("OPTIONS-SECOND-LINE", "Second line: T-DXd preferred; T-DM1 or tucatinib regimen otherwise",
-       "asco-2022", "nccn-breast", "cortes-2022-db03")
+@_rule(
+    "OPTIONS-SECOND-LINE",
+    "Second line: T-DXd preferred; T-DM1 or tucatinib regimen otherwise",
+    "asco-2022",
+    "nccn-breast",
+    "cortes-2022-db03",
+)
 def _opts_second(st: _State) -> str | None:
     if st.line != 2:
         return None
     _add_set(st, _LINE2, "Second-line HER2-directed therapy (ASCO 2022 rec. 2.0–2.1; NCCN).")
     if st.differ_interval:
         nccn_first = st.line_by_source.get("NCCN") == 1
-        st.add(TDXD_P, "preferred" if nccn_first else "alternative",
-               "First-line option under the 6-month reading: DESTINY-Breast09 enrolled patients "
-               "with a disease-free interval over 6 months.", _LINE1[1][2])
-        st.add(THP, "alternative",
-               "First-line option under the 6-month reading; note CLEOPATRA required a "
-               "disease-free interval of at least 12 months.", _LINE1[0][2])
+        st.add(
+            TDXD_P,
+            "preferred" if nccn_first else "alternative",
+            "First-line option under the 6-month reading: DESTINY-Breast09 enrolled patients "
+            "with a disease-free interval over 6 months.",
+            _LINE1[1][2],
+        )
+        st.add(
+            THP,
+            "alternative",
+            "First-line option under the 6-month reading; note CLEOPATRA required a "
+            "disease-free interval of at least 12 months.",
+            _LINE1[0][2],
+        )
     return "Second-line options: T-DXd preferred (ASCO 2.1: strong, moderate-quality evidence)."
 
 
-@_rule("OPTIONS-LATER-LINE",
-       "Third line and beyond: no single preferred regimen (ASCO); every listed option",
-       "asco-2022", "nccn-breast", "andre-2023-db02", "murthy-2020-her2climb", "saura-2020-nala")
+@_rule(
+    "OPTIONS-LATER-LINE",
+    "Third line and beyond: no single preferred regimen (ASCO); every listed option",
+    "asco-2022",
+    "nccn-breast",
+    "andre-2023-db02",
+    "murthy-2020-her2climb",
+    "saura-2020-nala",
+)
 def _opts_later(st: _State) -> str | None:
     if st.line is None or st.line < 3:
         return None
-    _add_set(st, _LATER, "Third-line or later HER2-directed therapy (ASCO 2022 rec. 3.0–3.1: "
-             "insufficient evidence to prefer one regimen).")
+    _add_set(
+        st,
+        _LATER,
+        "Third-line or later HER2-directed therapy (ASCO 2022 rec. 3.0–3.1: "
+        "insufficient evidence to prefer one regimen).",
+    )
     return "Later-line options listed without a preferred regimen (ASCO 2022 rec. 3.0)."
 
 
-@_rule("OPTIONS-LINE-UNDETERMINED",
-       "Line undetermined: first- and second-line options shown, none preferred", "asco-2022")
+@_rule(
+    "OPTIONS-LINE-UNDETERMINED",
+    "Line undetermined: first- and second-line options shown, none preferred",
+    "asco-2022",
+)
 def _opts_undetermined(st: _State) -> str | None:
     if st.line is not None or st.stop:
         return None
-    _add_set(st, _LINE1 + _LINE2, "Shown because the line could not be determined.", cap="alternative")
+    _add_set(
+        st, _LINE1 + _LINE2, "Shown because the line could not be determined.", cap="alternative"
+    )
     return "Both first- and second-line options shown as alternatives until the interval is known."
 
 
-@_rule("OPTIONS-HR-POSITIVE",
-       "HR-positive disease: endocrine-based options for selected patients", "asco-2022",
-       "kaufman-2009-tandem", "johnston-2018-alternative", "tolaney-2020-monarcher")
+@_rule(
+    "OPTIONS-HR-POSITIVE",
+    "HR-positive disease: endocrine-based options for selected patients",
+    "asco-2022",
+    "kaufman-2009-tandem",
+    "johnston-2018-alternative",
+    "tolaney-2020-monarcher",
+)
 def _opts_hr(st: _State) -> str | None:
     hr = st.s.hormone_receptor
     if hr == "unknown":
-        st.alert("missing-information",
-                 "Hormone-receptor status is unknown: it decides whether endocrine-based options "
-                 "(ASCO 2022 recs 6.0–8.0) apply.", "asco-2022")
+        st.alert(
+            "missing-information",
+            "Hormone-receptor status is unknown: it decides whether endocrine-based options "
+            "(ASCO 2022 recs 6.0–8.0) apply.",
+            "asco-2022",
+        )
         return "Hormone-receptor status unknown: endocrine options not shown."
     if hr == "negative":
         for reg in (ET_HER2, ET_ALONE, ABEMA):
@@ -498,13 +615,19 @@ def _opts_hr(st: _State) -> str | None:
     line = st.line or 1
     if line == 1:
         selected = bool(st.s.low_disease_burden)
-        st.add(ET_HER2, "alternative" if selected else "other",
-               "HR-positive: endocrine therapy + trastuzumab or lapatinib for selected patients "
-               "(ASCO 2022 rec. 6.0.2)" + (", here with low disease burden." if selected else "."),
-               ("asco-2022-6.0.2",))
-        st.add(ET_ALONE, "other",
-               "HR-positive: endocrine therapy alone in special circumstances (ASCO 2022 recs 6.0.3, 8.0).",
-               ("asco-2022-6.0.3", "asco-2022-8.0"))
+        st.add(
+            ET_HER2,
+            "alternative" if selected else "other",
+            "HR-positive: endocrine therapy + trastuzumab or lapatinib for selected patients "
+            "(ASCO 2022 rec. 6.0.2)" + (", here with low disease burden." if selected else "."),
+            ("asco-2022-6.0.2",),
+        )
+        st.add(
+            ET_ALONE,
+            "other",
+            "HR-positive: endocrine therapy alone in special circumstances (ASCO 2022 recs 6.0.3, 8.0).",
+            ("asco-2022-6.0.3", "asco-2022-8.0"),
+        )
         if THP in st.cands:
             st.cands[THP].notes.append(
                 "HR-positive: endocrine therapy may be added to HER2-directed maintenance when "
@@ -512,27 +635,45 @@ def _opts_hr(st: _State) -> str | None:
             )
         return "HR-positive first line: chemotherapy + HER2 therapy for most; endocrine-based options for selected patients."
     if line == 2:
-        st.add(ET_HER2, "other",
-               "HR-positive: endocrine therapy may be added to HER2-targeted therapy at progression "
-               "(ASCO 2022 rec. 7.0).", ("asco-2022-7.0",))
+        st.add(
+            ET_HER2,
+            "other",
+            "HR-positive: endocrine therapy may be added to HER2-targeted therapy at progression "
+            "(ASCO 2022 rec. 7.0).",
+            ("asco-2022-7.0",),
+        )
         st.exclude(ABEMA, "monarcHER enrolled patients after at least two HER2-targeted therapies")
         st.exclude(ET_ALONE, "not a second-line recommendation in ASCO 2022")
         return "HR-positive second line: endocrine therapy may be added to HER2-targeted therapy."
-    st.add(ET_HER2, "alternative", "HR-positive: hormonal therapy in later lines (ASCO 2022 rec. 3.2.0).",
-           ("asco-2022-3.2.0",))
-    st.add(ABEMA, "alternative",
-           "HR-positive: abemaciclib + trastuzumab + fulvestrant (ASCO 2022 rec. 3.2.1).",
-           ("asco-2022-3.2.1",))
-    st.add(ET_ALONE, "other", "HR-positive: hormonal therapy in later lines (ASCO 2022 rec. 3.2.0).",
-           ("asco-2022-3.2.0",))
+    st.add(
+        ET_HER2,
+        "alternative",
+        "HR-positive: hormonal therapy in later lines (ASCO 2022 rec. 3.2.0).",
+        ("asco-2022-3.2.0",),
+    )
+    st.add(
+        ABEMA,
+        "alternative",
+        "HR-positive: abemaciclib + trastuzumab + fulvestrant (ASCO 2022 rec. 3.2.1).",
+        ("asco-2022-3.2.1",),
+    )
+    st.add(
+        ET_ALONE,
+        "other",
+        "HR-positive: hormonal therapy in later lines (ASCO 2022 rec. 3.2.0).",
+        ("asco-2022-3.2.0",),
+    )
     return "HR-positive later line: endocrine-based options added."
 
 
 # --------------------------------------------------------------------------- rules: history
 
 
-@_rule("NO-REPEAT-PROGRESSED",
-       "Never re-offer a regimen, or a key agent, the disease progressed on", "asco-2022")
+@_rule(
+    "NO-REPEAT-PROGRESSED",
+    "Never re-offer a regimen, or a key agent, the disease progressed on",
+    "asco-2022",
+)
 def _no_repeat(st: _State) -> str | None:
     hits = []
     for reg in st.cat.regimens.values():
@@ -550,35 +691,56 @@ def _no_repeat(st: _State) -> str | None:
 def _prior_tdxd(st: _State) -> str | None:
     if TDXD not in st.exposed:
         return None
-    changed = [r for r in TDXD_REGIMENS if st.set_tier(
-        r, "other", "T-DXd was received before; ASCO rec. 2.1 applies to patients who have not "
-        "received it, and no trial has studied re-treatment.", only_down=True)]
+    changed = [
+        r
+        for r in TDXD_REGIMENS
+        if st.set_tier(
+            r,
+            "other",
+            "T-DXd was received before; ASCO rec. 2.1 applies to patients who have not "
+            "received it, and no trial has studied re-treatment.",
+            only_down=True,
+        )
+    ]
     return f"T-DXd received before: {', '.join(changed) or 'no T-DXd option left'}."
 
 
-@_rule("PRIOR-TOXICITY", "A key agent stopped for toxicity is not re-offered as first choice",
-       "asco-2022")
+@_rule(
+    "PRIOR-TOXICITY",
+    "A key agent stopped for toxicity is not re-offered as first choice",
+    "asco-2022",
+)
 def _prior_tox(st: _State) -> str | None:
     hits = []
     for rid, c in list(st.cands.items()):
         key = st.cat.regimens[rid].key_agents & st.toxicity_agents
-        if key and st.set_tier(rid, "other", f"{', '.join(sorted(key))} was stopped for toxicity; "
-                               "re-treat only after reviewing the reason.", only_down=True):
+        if key and st.set_tier(
+            rid,
+            "other",
+            f"{', '.join(sorted(key))} was stopped for toxicity; "
+            "re-treat only after reviewing the reason.",
+            only_down=True,
+        ):
             hits.append(rid)
         elif key:
             c.notes.append(f"{', '.join(sorted(key))} was stopped for toxicity before.")
     return f"Previously stopped for toxicity: {', '.join(hits)}." if hits else None
 
 
-@_rule("APPROVAL-AS-OF", "An option not yet approved on the scenario's date is not preferred",
-       "fda-tdxd-pertuzumab-2025")
+@_rule(
+    "APPROVAL-AS-OF",
+    "An option not yet approved on the scenario's date is not preferred",
+    "fda-tdxd-pertuzumab-2025",
+)
 def _approval(st: _State) -> str | None:
     hits = []
     for rid, c in st.cands.items():
         approved = st.cat.regimens[rid].us_approval
         if approved and st.s.as_of and st.s.as_of < approved:
             c.tier = "other"
-            c.why.append(f"Not yet FDA-approved on {st.s.as_of.isoformat()} (approved {approved.isoformat()}).")
+            c.why.append(
+                f"Not yet FDA-approved on {st.s.as_of.isoformat()} (approved {approved.isoformat()})."
+            )
             hits.append(rid)
     return f"Not yet approved on as_of: {', '.join(hits)}." if hits else None
 
@@ -596,11 +758,19 @@ def _cns_symptomatic(st: _State) -> str | None:
         "with a multidisciplinary team (ASCO 2022 brain metastases recs 1.0 and 2.1). Systemic "
         "therapy then follows the usual algorithm (rec. 8.2).",
     )
-    return "Symptomatic brain metastases: local therapy first; systemic options listed for afterwards."
+    return (
+        "Symptomatic brain metastases: local therapy first; systemic options listed for afterwards."
+    )
 
 
-@_rule("CNS-ACTIVE", "Active brain metastases: CNS-active options (tucatinib regimen, T-DXd)",
-       "asco-2022-brain", "murthy-2020-her2climb", "harbeck-2024-db12", "nccn-breast")
+@_rule(
+    "CNS-ACTIVE",
+    "Active brain metastases: CNS-active options (tucatinib regimen, T-DXd)",
+    "asco-2022-brain",
+    "murthy-2020-her2climb",
+    "harbeck-2024-db12",
+    "nccn-breast",
+)
 def _cns_active(st: _State) -> str | None:
     if st.s.brain_metastases != "active":
         return None
@@ -611,19 +781,25 @@ def _cns_active(st: _State) -> str | None:
             "team (ASCO 2022 brain metastases rec. 1.0). The tucatinib recommendation (rec. 7.1) "
             "needs progression on a prior HER2-directed therapy for metastatic disease.",
         )
-        return "Active brain metastases at first line: usual first-line options; local therapy review."
+        return (
+            "Active brain metastases at first line: usual first-line options; local therapy review."
+        )
     promoted = []
     for rid, c in st.cands.items():
         reg = st.cat.regimens[rid]
         if reg.cns_active and TIERS.index(c.tier) <= TIERS.index("alternative"):
             c.tier = "preferred"
-            ev = ("HER2CLIMB: 1-year PFS 24.9% vs 0% with brain metastases (ASCO 2022 brain "
-                  "metastases rec. 7.1, weak; NCCN preferred with systemic and CNS progression)."
-                  if rid == TTC else
-                  "DESTINY-Breast12: CNS response 71.7% in measurable brain metastases.")
+            ev = (
+                "HER2CLIMB: 1-year PFS 24.9% vs 0% with brain metastases (ASCO 2022 brain "
+                "metastases rec. 7.1, weak; NCCN preferred with systemic and CNS progression)."
+                if rid == TTC
+                else "DESTINY-Breast12: CNS response 71.7% in measurable brain metastases."
+            )
             c.why.append("Active brain metastases: CNS-active regimen. " + ev)
             if rid == TTC:
-                c.support.extend(s for s in ("asco-bm-2022-7.1", "nccn-tucatinib-cns") if s not in c.support)
+                c.support.extend(
+                    s for s in ("asco-bm-2022-7.1", "nccn-tucatinib-cns") if s not in c.support
+                )
             promoted.append(rid)
     st.alert(
         "brain-metastases-active",
@@ -638,14 +814,21 @@ def _cns_active(st: _State) -> str | None:
 # --------------------------------------------------------------------------- rules: lung
 
 
-@_rule("ILD-DRUG-GRADE2", "Drug-induced ILD grade ≥2: T-DXd permanently excluded",
-       "enhertu-us-label", "kadcyla-us-label")
+@_rule(
+    "ILD-DRUG-GRADE2",
+    "Drug-induced ILD grade ≥2: T-DXd permanently excluded",
+    "enhertu-us-label",
+    "kadcyla-us-label",
+)
 def _ild_g2(st: _State) -> str | None:
     if st.s.ild_history != "drug_grade2_plus":
         return None
     for rid in TDXD_REGIMENS:
-        st.exclude(rid, "grade ≥2 drug-induced ILD/pneumonitis: the T-DXd label requires permanent "
-                   "discontinuation after grade ≥2 ILD; her2guide does not re-expose")
+        st.exclude(
+            rid,
+            "grade ≥2 drug-induced ILD/pneumonitis: the T-DXd label requires permanent "
+            "discontinuation after grade ≥2 ILD; her2guide does not re-expose",
+        )
     st.alert(
         "ild-caution",
         "Grade ≥2 drug-induced ILD/pneumonitis: T-DXd is excluded. T-DM1 must also be stopped "
@@ -654,16 +837,25 @@ def _ild_g2(st: _State) -> str | None:
     return "T-DXd regimens excluded after grade ≥2 drug-induced ILD."
 
 
-@_rule("ILD-PREEXISTING",
-       "Pre-existing ILD: T-DXd not preferred (no trial data; not a labelled contraindication)",
-       "enhertu-us-label", "nccn-breast", "enhertu-ch-pi")
+@_rule(
+    "ILD-PREEXISTING",
+    "Pre-existing ILD: T-DXd not preferred (no trial data; not a labelled contraindication)",
+    "enhertu-us-label",
+    "nccn-breast",
+    "enhertu-ch-pi",
+)
 def _ild_pre(st: _State) -> str | None:
     if st.s.ild_history != "preexisting":
         return None
     for rid in TDXD_REGIMENS:
-        st.set_tier(rid, "other", "Pre-existing ILD: no trial data (patients with steroid-requiring "
-                    "or current ILD were not enrolled); the label lists no contraindication, so "
-                    "this is caution, not prohibition.", only_down=True)
+        st.set_tier(
+            rid,
+            "other",
+            "Pre-existing ILD: no trial data (patients with steroid-requiring "
+            "or current ILD were not enrolled); the label lists no contraindication, so "
+            "this is caution, not prohibition.",
+            only_down=True,
+        )
     st.alert(
         "ild-caution",
         "Pre-existing ILD: T-DXd is not a labelled contraindication (the US label lists none), but "
@@ -673,8 +865,11 @@ def _ild_pre(st: _State) -> str | None:
     return "T-DXd regimens moved to 'other' because of pre-existing ILD."
 
 
-@_rule("ILD-DRUG-GRADE1", "Drug-induced grade 1 ILD: T-DXd only per the label's grade 1 rule",
-       "enhertu-us-label")
+@_rule(
+    "ILD-DRUG-GRADE1",
+    "Drug-induced grade 1 ILD: T-DXd only per the label's grade 1 rule",
+    "enhertu-us-label",
+)
 def _ild_g1(st: _State) -> str | None:
     if st.s.ild_history != "drug_grade1":
         return None
@@ -689,8 +884,13 @@ def _ild_g1(st: _State) -> str | None:
 # --------------------------------------------------------------------------- rules: heart
 
 
-@_rule("CARDIO-LVEF-BELOW-40", "LVEF <40%: no HER2-directed therapy started; cardio-oncology first",
-       "asco-2022", "enhertu-us-label", "kadcyla-us-label")
+@_rule(
+    "CARDIO-LVEF-BELOW-40",
+    "LVEF <40%: no HER2-directed therapy started; cardio-oncology first",
+    "asco-2022",
+    "enhertu-us-label",
+    "kadcyla-us-label",
+)
 def _lvef40(st: _State) -> str | None:
     if st.s.lvef is None or st.s.lvef >= 40:
         return None
@@ -698,9 +898,13 @@ def _lvef40(st: _State) -> str | None:
         if reg.her2_directed:
             st.exclude(reg.id, f"LVEF {st.s.lvef:g}% (<40%): HER2-directed therapy is not started")
     if st.s.hormone_receptor == "positive":
-        st.add(ET_ALONE, "alternative",
-               "ASCO 2022 rec. 8.0: endocrine therapy alone when comorbidities such as heart "
-               "failure contraindicate HER2-targeted therapy.", ("asco-2022-8.0", "asco-2022-key-lvef"))
+        st.add(
+            ET_ALONE,
+            "alternative",
+            "ASCO 2022 rec. 8.0: endocrine therapy alone when comorbidities such as heart "
+            "failure contraindicate HER2-targeted therapy.",
+            ("asco-2022-8.0", "asco-2022-key-lvef"),
+        )
     st.alert(
         "lvef-below-40",
         f"LVEF {st.s.lvef:g}%: do not start HER2-directed therapy; refer to cardio-oncology and "
@@ -709,8 +913,12 @@ def _lvef40(st: _State) -> str | None:
     return "All HER2-directed regimens set aside (LVEF <40%)."
 
 
-@_rule("CARDIO-LVEF-BELOW-50", "LVEF 40–49%: HER2-directed therapy not studied; cardiology review",
-       "enhertu-us-label", "asco-2022")
+@_rule(
+    "CARDIO-LVEF-BELOW-50",
+    "LVEF 40–49%: HER2-directed therapy not studied; cardiology review",
+    "enhertu-us-label",
+    "asco-2022",
+)
 def _lvef50(st: _State) -> str | None:
     if st.s.lvef is None or not 40 <= st.s.lvef < 50:
         return None
@@ -722,21 +930,33 @@ def _lvef50(st: _State) -> str | None:
     return "LVEF below 50%: alert raised; options kept."
 
 
-@_rule("CARDIO-LVEF-UNKNOWN", "LVEF not given: assess before HER2-directed therapy",
-       "enhertu-us-label", "kadcyla-us-label", "herceptin-us-label")
+@_rule(
+    "CARDIO-LVEF-UNKNOWN",
+    "LVEF not given: assess before HER2-directed therapy",
+    "enhertu-us-label",
+    "kadcyla-us-label",
+    "herceptin-us-label",
+)
 def _lvef_unknown(st: _State) -> str | None:
     if st.s.lvef is not None:
         return None
-    st.alert("missing-information",
-             "LVEF is not given: the labels require it before starting HER2-directed therapy.")
+    st.alert(
+        "missing-information",
+        "LVEF is not given: the labels require it before starting HER2-directed therapy.",
+    )
     return "LVEF unknown."
 
 
 # --------------------------------------------------------------------------- rules: evidence gaps and differences
 
 
-@_rule("GAP-AFTER-TDXD", "After progression on T-DXd: no randomised evidence for what comes next",
-       "belgian-2022", "murthy-2020-her2climb", "tolaney-2025-db09")
+@_rule(
+    "GAP-AFTER-TDXD",
+    "After progression on T-DXd: no randomised evidence for what comes next",
+    "belgian-2022",
+    "murthy-2020-her2climb",
+    "tolaney-2025-db09",
+)
 def _gap_after_tdxd(st: _State) -> str | None:
     if TDXD not in st.progressed_agents:
         return None
@@ -748,14 +968,20 @@ def _gap_after_tdxd(st: _State) -> str | None:
         "are lacking (Belgian guideline 2022)."
     )
     if after_db09:
-        msg = ("After first-line T-DXd + pertuzumab (DESTINY-Breast09) no trial has tested "
-               "second-line options. " + msg)
+        msg = (
+            "After first-line T-DXd + pertuzumab (DESTINY-Breast09) no trial has tested "
+            "second-line options. " + msg
+        )
     st.alert("evidence-gap", msg)
     return "Evidence gap after T-DXd progression."
 
 
-@_rule("GAP-AFTER-ADJUVANT-TDXD", "Relapse after adjuvant T-DXd: no trial data for the next step",
-       "db05-2025", "fda-tdxd-early-2026")
+@_rule(
+    "GAP-AFTER-ADJUVANT-TDXD",
+    "Relapse after adjuvant T-DXd: no trial data for the next step",
+    "db05-2025",
+    "fda-tdxd-early-2026",
+)
 def _gap_adjuvant(st: _State) -> str | None:
     if TDXD not in st.early_agents:
         return None
@@ -767,23 +993,35 @@ def _gap_adjuvant(st: _State) -> str | None:
     return "Evidence gap after adjuvant T-DXd."
 
 
-@_rule("GAP-TDM1-RECHALLENGE", "Early relapse after adjuvant T-DM1: T-DM1 would be a re-challenge",
-       "katherine-2019")
+@_rule(
+    "GAP-TDM1-RECHALLENGE",
+    "Early relapse after adjuvant T-DM1: T-DM1 would be a re-challenge",
+    "katherine-2019",
+)
 def _gap_tdm1(st: _State) -> str | None:
     if TDM1 not in st.early_agents or st.line != 2 or st.s.metastatic_lines:
         return None
-    if not st.set_tier(TDM1, "other", "Relapse soon after adjuvant T-DM1: T-DM1 would be a "
-                       "re-challenge without supporting data.", only_down=True):
+    if not st.set_tier(
+        TDM1,
+        "other",
+        "Relapse soon after adjuvant T-DM1: T-DM1 would be a re-challenge without supporting data.",
+        only_down=True,
+    ):
         return None
-    st.alert("evidence-gap",
-             "Early relapse after adjuvant T-DM1: no trial supports T-DM1 re-challenge, so it is "
-             "not offered as an alternative.")
+    st.alert(
+        "evidence-gap",
+        "Early relapse after adjuvant T-DM1: no trial supports T-DM1 re-challenge, so it is "
+        "not offered as an alternative.",
+    )
     return "T-DM1 moved to 'other' (re-challenge after early relapse on adjuvant T-DM1)."
 
 
-@_rule("DIFFER-TUCATINIB-INDICATION",
-       "Tucatinib regimen: US label after ≥1 metastatic anti-HER2 regimen, EU after ≥2",
-       "tukysa-us-label", "tukysa-eu-smpc")
+@_rule(
+    "DIFFER-TUCATINIB-INDICATION",
+    "Tucatinib regimen: US label after ≥1 metastatic anti-HER2 regimen, EU after ≥2",
+    "tukysa-us-label",
+    "tukysa-eu-smpc",
+)
 def _differ_ttc(st: _State) -> str | None:
     if TTC not in st.cands or st.metastatic_her2_lines >= 2:
         return None
@@ -796,10 +1034,14 @@ def _differ_ttc(st: _State) -> str | None:
     return f"Tucatinib indication differs by jurisdiction ({n} prior metastatic regimen(s))."
 
 
-@_rule("DIFFER-FIRST-LINE-TDXD-PERTUZUMAB",
-       "T-DXd + pertuzumab: FDA-approved first line; not in ASCO 2022; not approved in the EU",
-       "fda-tdxd-pertuzumab-2025", "ema-tdxd-pertuzumab-validation-2026", "asco-2022",
-       "tolaney-2025-db09")
+@_rule(
+    "DIFFER-FIRST-LINE-TDXD-PERTUZUMAB",
+    "T-DXd + pertuzumab: FDA-approved first line; not in ASCO 2022; not approved in the EU",
+    "fda-tdxd-pertuzumab-2025",
+    "ema-tdxd-pertuzumab-validation-2026",
+    "asco-2022",
+    "tolaney-2025-db09",
+)
 def _differ_db09(st: _State) -> str | None:
     if TDXD_P not in st.cands:
         return None
@@ -864,7 +1106,9 @@ def _option(st: _State, rid: str, c: _Cand, reg: Regimen) -> Option:
     )
 
 
-def recommend(scenario: Scenario | Mapping[str, Any], catalogue: Catalogue | None = None) -> Recommendation:
+def recommend(
+    scenario: Scenario | Mapping[str, Any], catalogue: Catalogue | None = None
+) -> Recommendation:
     """Turn a patient scenario into a ranked, explained, cited recommendation.
 
     Args:
@@ -902,7 +1146,9 @@ def recommend(scenario: Scenario | Mapping[str, Any], catalogue: Catalogue | Non
         if finding is not None:
             trace.append(TraceStep(rule.id, rule.title, finding, rule.references))
     if not st.in_scope:
-        return Recommendation(False, st.scope_reason, None, "", {}, (), (), (), tuple(trace), s.as_of)
+        return Recommendation(
+            False, st.scope_reason, None, "", {}, (), (), (), tuple(trace), s.as_of
+        )
 
     # Every regimen not offered is accounted for.
     line_rule = {1: "OPTIONS-FIRST-LINE", 2: "OPTIONS-SECOND-LINE"}.get(
@@ -911,7 +1157,9 @@ def recommend(scenario: Scenario | Mapping[str, Any], catalogue: Catalogue | Non
     for rid in cat.regimens:
         if rid not in st.cands and rid not in st.excluded:
             where = f"line {st.line}" if st.line else "this scenario"
-            st.excluded[rid] = Exclusion(rid, f"not listed for {where} by ASCO 2022, NCCN or the labels", line_rule)
+            st.excluded[rid] = Exclusion(
+                rid, f"not listed for {where} by ASCO 2022, NCCN or the labels", line_rule
+            )
 
     options = [_option(st, rid, c, cat.regimens[rid]) for rid, c in st.cands.items()]
     options.sort(key=lambda o: TIERS.index(o.tier))

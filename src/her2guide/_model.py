@@ -154,6 +154,16 @@ class Recommendation:
         """The option for ``regimen``, or ``None`` when it is not offered."""
         return next((o for o in self.options if o.regimen == regimen), None)
 
+    def to_markdown(self) -> str:
+        """A readable Markdown report (what the CLI's ``--format markdown`` prints)."""
+        from ._report import to_markdown
+
+        return to_markdown(self)
+
+    def _repr_markdown_(self) -> tuple[str, dict[str, Any]]:
+        # Jupyter shows the report; the metadata lets the docs link scenarios to rules.
+        return self.to_markdown(), {"her2guide": {"rules": [t.rule for t in self.trace]}}
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON form of the public contract (``her2guide recommend --format json``)."""
         out: dict[str, Any] = _jsonable(self)

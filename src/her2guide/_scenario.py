@@ -194,9 +194,9 @@ class _Collector:
         if fld not in data or data[fld] is None:
             return None
         value = data[fld]
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            if bounds[0] <= value <= bounds[1]:
-                return float(value)
+        numeric = isinstance(value, int | float) and not isinstance(value, bool)
+        if numeric and bounds[0] <= value <= bounds[1]:
+            return float(value)
         self.add(fld, value, f"allowed: a number from {bounds[0]:g} to {bounds[1]:g} ({unit})")
         return None
 
@@ -264,7 +264,9 @@ def parse_scenario(data: Mapping[str, Any], catalogue: Catalogue | None = None) 
     cat = catalogue or load_catalogue()
     c = _Collector(cat)
     if not isinstance(data, Mapping):
-        raise ScenarioError([Problem("(scenario)", data, "allowed: a mapping of field names to values")])
+        raise ScenarioError(
+            [Problem("(scenario)", data, "allowed: a mapping of field names to values")]
+        )
     c.unknown_keys(data, _TOP_FIELDS, "")
 
     her2 = c.enum(data, "her2", HER2_VALUES)
@@ -342,7 +344,8 @@ def parse_scenario(data: Mapping[str, Any], catalogue: Catalogue | None = None) 
 
     if c.problems:
         raise ScenarioError(c.problems)
-    assert her2 is not None and setting is not None  # guaranteed: problems raised above
+    assert her2 is not None
+    assert setting is not None
     return Scenario(
         her2=her2,
         setting=setting,
@@ -373,7 +376,9 @@ def load_scenario(path: str | Path, catalogue: Catalogue | None = None) -> Scena
     try:
         text = p.read_text(encoding="utf-8")
     except OSError as exc:
-        raise ScenarioError([Problem("(file)", str(p), f"cannot be read: {exc.strerror}")]) from None
+        raise ScenarioError(
+            [Problem("(file)", str(p), f"cannot be read: {exc.strerror}")]
+        ) from None
     try:
         data = json.loads(text) if p.suffix.lower() == ".json" else yaml.safe_load(text)
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
@@ -402,7 +407,10 @@ def scenario_json_schema() -> dict[str, Any]:
         "additionalProperties": False,
         "required": ["her2", "setting"],
         "properties": {
-            "her2": {"enum": list(HER2_VALUES), "description": "positive = IHC 3+ or ISH-amplified"},
+            "her2": {
+                "enum": list(HER2_VALUES),
+                "description": "positive = IHC 3+ or ISH-amplified",
+            },
             "setting": {"enum": list(SETTING_VALUES)},
             "as_of": {**date, "description": "evaluation date"},
             "metastatic_diagnosis": {**date, "description": "de novo diagnosis or recurrence"},
@@ -438,7 +446,12 @@ def scenario_json_schema() -> dict[str, Any]:
         },
         "allOf": [
             {
-                "if": {"properties": {"her2": {"const": "positive"}, "setting": {"const": "metastatic"}}},
+                "if": {
+                    "properties": {
+                        "her2": {"const": "positive"},
+                        "setting": {"const": "metastatic"},
+                    }
+                },
                 "then": {"required": list(_REQUIRED_IN_SCOPE)},
             }
         ],

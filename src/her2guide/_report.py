@@ -1,0 +1,159 @@
+"""Readable reports of a recommendation: Markdown (notebooks, CLI) and plain text (CLI)."""
+
+from __future__ import annotations
+
+from ._catalogue import Catalogue, load_catalogue
+from ._model import INTENDED_USE, DoseAmount, Option, Recommendation, RegimenDoses
+
+__all__ = ["doses_markdown", "to_markdown", "to_text"]
+
+
+def _fmt_amount(a: DoseAmount | None) -> str:
+    if a is None:
+        return "—"
+    unit = a.unit.replace("m2", "m²")
+    per = f"{a.per:g} {unit}"
+    if a.unit == "mg" or a.amount_mg is None:
+        return per if a.amount_mg is not None else f"{per} ({a.basis})"
+    return f"{per} → **{a.amount_mg:g} mg**"
+
+
+def doses_markdown(d: RegimenDoses, cat: Catalogue | None = None) -> str:
+    """A Markdown table of calculated doses for one regimen."""
+    cat = cat or load_catalogue()
+    head = []
+    if d.weight_kg is not None:
+        head.append(f"weight {d.weight_kg:g} kg")
+    if d.height_cm is not None:
+        head.append(f"height {d.height_cm:g} cm")
+    if d.bsa_m2 is not None:
+        head.append(f"BSA {d.bsa_m2:.2f} m² (Mosteller)")
+    rows = [
+        "| Agent | Route | Loading | Dose | Dose-reduction levels | Schedule |",
+        "|---|---|---|---|---|---|",
+    ]
+    for c in d.components:
+        name = cat.agents[c.agent].name + (f" (or: {c.choice})" if c.choice else "")
+        if c.maintenance is None:
+            rows.append(f"| {name} | {c.route} | — | {c.note} | — | {c.schedule} |")
+            continue
+        ladder = ", ".join(_fmt_amount(r) for r in c.reductions) or c.reduction_note or "—"
+        rows.append(
+            f"| {name} | {c.route} | {_fmt_amount(c.loading)} | {_fmt_amount(c.maintenance)} "
+            f"| {ladder} | {c.schedule} |"
+        )
+    out = [f"*{', '.join(head)}*" if head else "", "", *rows, "", f"<small>{d.rounding}</small>"]
+    if d.missing:
+        out.append(f"\n<small>Missing for some doses: {'; '.join(d.missing)}.</small>")
+    return "\n".join(out).strip()
+
+
+def _option_md(o: Option, cat: Catalogue) -> list[str]:
+    lines = [f"### {o.name} — *{o.tier}*", ""]
+    lines += [f"- {w}" for w in o.why]
+    if o.support:
+        lines += ["", "| Source | Says | Number | Grade |", "|---|---|---|---|"]
+        for s in o.support:
+            lines.append(f"| {s.source} | {s.says} | {s.number or '—'} | {s.grade or '—'} |")
+    if o.notes:
+        lines += ["", *(f"- *Note:* {n}" for n in o.notes)]
+    if o.doses is not None:
+        lines += ["", doses_markdown(o.doses, cat)]
+    cites = ", ".join(cat.references[c].short for c in o.citations if c in cat.references)
+    lines += ["", f"<small>Sources: {cites}</small>", ""]
+    return lines
+
+
+def to_markdown(
+    rec: Recommendation, catalogue: Catalogue | None = None, *, trace: bool = True
+) -> str:
+    """Render a recommendation as Markdown for a clinician.
+
+    Example:
+        >>> from her2guide import recommend
+        >>> md = to_markdown(recommend({"her2": "negative", "setting": "metastatic"}))
+        >>> md.splitlines()[0]
+        '**Out of scope.** HER2-negative disease is treated by hormone-receptor status and other biomarkers; her2guide does not cover it.'
+    """
+    cat = catalogue or load_catalogue()
+    if not rec.in_scope:
+        reason = (
+            rec.scope_reason.split(". ", 1)[-1]
+            if rec.scope_reason.startswith("HER2 status")
+            else rec.scope_reason
+        )
+        return f"**Out of scope.** {reason}\n\n<small>{INTENDED_USE}</small>"
+    line = f"Line {rec.line}" if rec.line else "Line not determined"
+    out = [f"**{line}** — {rec.line_basis}.", ""]
+    if rec.line_by_source:
+        out.append(
+            "Line by source: " + ", ".join(f"{k} {v}" for k, v in rec.line_by_source.items()) + "."
+        )
+        out.append("")
+    pref = ", ".join(cat.regimens[r].name for r in rec.preferred) or "none (see alerts)"
+    out += [f"**Preferred:** {pref}", ""]
+    if rec.alerts:
+        out += ["**Alerts**", ""]
+        out += [f"- `{a.code}` — {a.message}" for a in rec.alerts]
+        out.append("")
+    for o in rec.options:
+        out += _option_md(o, cat)
+    if rec.excluded:
+        out += ["**Set aside**", "", "| Regimen | Why | Rule |", "|---|---|---|"]
+        out += [
+            f"| {cat.regimens[e.regimen].name} | {e.reason} | `{e.rule}` |" for e in rec.excluded
+        ]
+        out.append("")
+    if trace:
+        out += ["**Rules that fired**", ""]
+        out += [f"{i}. `{t.rule}` — {t.finding}" for i, t in enumerate(rec.trace, 1)]
+        out.append("")
+    out.append(f"<small>{INTENDED_USE}</small>")
+    return "\n".join(out)
+
+
+def to_text(rec: Recommendation, catalogue: Catalogue | None = None) -> str:
+    """Render a recommendation as plain text for a terminal."""
+    cat = catalogue or load_catalogue()
+    out = [f"her2guide — {INTENDED_USE}", ""]
+    if not rec.in_scope:
+        out += ["OUT OF SCOPE", f"  {rec.scope_reason}"]
+        return "\n".join(out)
+    out.append(f"Line: {rec.line if rec.line else 'not determined'} — {rec.line_basis}")
+    if rec.line_by_source:
+        out.append("  by source: " + ", ".join(f"{k} {v}" for k, v in rec.line_by_source.items()))
+    pref = ", ".join(cat.regimens[r].name for r in rec.preferred) or "none"
+    out += [f"Preferred: {pref}", ""]
+    if rec.alerts:
+        out.append("ALERTS")
+        out += [f"  [{a.code}] {a.message}" for a in rec.alerts]
+        out.append("")
+    out.append("OPTIONS")
+    if not rec.options:
+        out.append("  none")
+    for o in rec.options:
+        out.append(f"  {o.tier.upper():<11} {o.name} ({o.regimen})")
+        for w in o.why:
+            out.append(f"              - {w}")
+        for s in o.support:
+            grade = f" {s.grade}" if s.grade else ""
+            num = f" {s.number}" if s.number else ""
+            out.append(f"              · {s.source}{num}{grade}: {s.says}")
+        if o.doses is not None:
+            for c in o.doses.components:
+                if c.maintenance is None:
+                    continue
+                amt = c.maintenance.amount_mg
+                load = (
+                    f"load {c.loading.amount_mg:g} mg then "
+                    if c.loading and c.loading.amount_mg
+                    else ""
+                )
+                shown = f"{load}{amt:g} mg" if amt is not None else c.maintenance.basis
+                out.append(f"              dose {cat.agents[c.agent].name}: {shown} ({c.schedule})")
+    if rec.excluded:
+        out += ["", "SET ASIDE"]
+        out += [f"  {e.regimen}: {e.reason} [{e.rule}]" for e in rec.excluded]
+    out += ["", "RULES THAT FIRED"]
+    out += [f"  {t.rule}: {t.finding}" for t in rec.trace]
+    return "\n".join(out)

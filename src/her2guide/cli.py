@@ -1,0 +1,146 @@
+"""Command-line interface: ``her2guide recommend | regimens | schema | dose``.
+
+Invalid input exits with status 2 and one line per problem (field, bad value, what is
+allowed) — never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from ._catalogue import load_catalogue
+from ._dosing import dose_regimen
+from ._engine import recommend
+from ._model import INTENDED_USE
+from ._report import doses_markdown, to_markdown, to_text
+from ._scenario import (
+    HEIGHT_RANGE,
+    WEIGHT_RANGE,
+    ScenarioError,
+    load_scenario,
+    scenario_json_schema,
+)
+
+__all__ = ["main"]
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"her2guide: error: {message}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date; allowed: YYYY-MM-DD") from None
+
+
+def _bounded(lo: float, hi: float, unit: str) -> Callable[[str], float]:
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            value = float("nan")
+        if not lo <= value <= hi:
+            raise argparse.ArgumentTypeError(
+                f"{text!r}; allowed: a number from {lo:g} to {hi:g} ({unit})"
+            )
+        return value
+
+    return parse
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog="her2guide",
+        description="Which systemic therapy comes next in HER2-positive metastatic breast cancer. "
+        + INTENDED_USE,
+    )
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    r = sub.add_parser(
+        "recommend", help="recommend the next therapy for a scenario file (YAML or JSON)"
+    )
+    r.add_argument("file", type=Path)
+    r.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    r.add_argument(
+        "--as-of", type=_date, help="evaluation date (default: the file's as_of, else today)"
+    )
+    sub.add_parser("regimens", help="list regimen IDs and names")
+    sub.add_parser("schema", help="print the JSON Schema of a scenario file")
+    d = sub.add_parser("dose", help="calculate doses for a regimen")
+    d.add_argument("regimen")
+    d.add_argument("--weight", type=_bounded(*WEIGHT_RANGE, "kg"), required=True, help="kg")
+    d.add_argument(
+        "--height", type=_bounded(*HEIGHT_RANGE, "cm"), help="cm (needed for mg/m² doses)"
+    )
+    return p
+
+
+def _recommend(args: argparse.Namespace) -> int:
+    try:
+        scenario = load_scenario(args.file)
+    except ScenarioError as exc:
+        print(f"her2guide: {args.file}: invalid scenario", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return 2
+    if args.as_of is not None:
+        scenario = replace(scenario, as_of=args.as_of)
+    elif scenario.as_of is None:
+        scenario = replace(scenario, as_of=dt.date.today())
+    rec = recommend(scenario)
+    if args.format == "json":
+        print(json.dumps(rec.to_dict(), indent=2, ensure_ascii=False))
+    elif args.format == "markdown":
+        print(to_markdown(rec))
+    else:
+        print(to_text(rec))
+    return 0
+
+
+def _dose(args: argparse.Namespace) -> int:
+    cat = load_catalogue()
+    if args.regimen not in cat.regimens:
+        import difflib
+
+        close = difflib.get_close_matches(args.regimen, list(cat.regimens), n=3)
+        hint = f" closest: {', '.join(close)};" if close else ""
+        print(
+            f"her2guide: regimen: {args.regimen!r} is unknown;{hint} allowed: {', '.join(cat.regimens)}",
+            file=sys.stderr,
+        )
+        return 2
+    print(f"{cat.regimens[args.regimen].name}\n")
+    print(doses_markdown(dose_regimen(args.regimen, args.weight, args.height, cat), cat))
+    print(f"\n{INTENDED_USE}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``her2guide`` command."""
+    args = _parser().parse_args(argv)
+    if args.command == "recommend":
+        return _recommend(args)
+    if args.command == "dose":
+        return _dose(args)
+    if args.command == "schema":
+        print(json.dumps(scenario_json_schema(), indent=2))
+        return 0
+    cat = load_catalogue()
+    width = max(len(r) for r in cat.regimens)
+    for reg in cat.regimens.values():
+        print(f"{reg.id:<{width}}  {reg.name}")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
