@@ -1025,13 +1025,18 @@ def _gap_tdm1(st: _State) -> str | None:
 def _differ_ttc(st: _State) -> str | None:
     if TTC not in st.cands or st.metastatic_her2_lines >= 2:
         return None
-    n = st.metastatic_her2_lines
+    if st.metastatic_her2_lines == 0:
+        st.cands[TTC].notes.append(
+            "No prior anti-HER2 regimen for metastatic disease: outside both the US label "
+            "(at least 1) and the EU label (at least 2); NCCN allows it second line."
+        )
+        return "Tucatinib regimen: outside US and EU labels with no prior metastatic regimen (note added)."
     st.alert(
         "guidelines-differ",
-        f"Tucatinib + trastuzumab + capecitabine after {n} anti-HER2 regimen(s) for metastatic "
-        "disease: the US label needs at least 1 in the metastatic setting, the EU label at least 2.",
+        "Tucatinib + trastuzumab + capecitabine after 1 anti-HER2 regimen for metastatic disease: "
+        "on-label in the US (at least 1 in the metastatic setting), not in the EU (at least 2).",
     )
-    return f"Tucatinib indication differs by jurisdiction ({n} prior metastatic regimen(s))."
+    return "Tucatinib indication differs by jurisdiction (1 prior metastatic regimen)."
 
 
 @_rule(
