@@ -1,0 +1,390 @@
+"""Execute the worked-scenario notebooks and render them as Markdown pages for the site.
+
+The notebooks in ``notebooks/`` are jupytext percent files (``# %%`` cells). This module
+reads each one, runs it top to bottom in a fresh Jupyter kernel that uses *this*
+interpreter (no global kernelspec needed), and turns the executed notebook into a
+Markdown page: Markdown cells verbatim, code cells as ``python`` fences, rich
+``text/markdown`` outputs inside ``<div class="nb-output" markdown>`` (excluded from
+the site search), plain text in ``text`` fences.
+
+The MkDocs hook calls :func:`render_notebooks`; the tests call :func:`execute_notebook`
+directly. A failing cell raises :class:`NotebookExecutionError`, whose message names the
+notebook file, the cell number and the line it starts on, and shows the error.
+
+Rendered pages are cached in ``.cache/notebooks/`` under a key made of the notebook
+source, every file under ``src/her2guide/`` (code and data), this module's source and
+the Python version, so a page is never served from older code or data.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import re
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, Final
+
+__all__ = [
+    "CACHE_DIR",
+    "NOTEBOOK_DIR",
+    "NotebookExecutionError",
+    "execute_notebook",
+    "notebook_paths",
+    "notebook_to_markdown",
+    "render_notebooks",
+]
+
+ROOT: Final = Path(__file__).resolve().parents[1]
+NOTEBOOK_DIR: Final = ROOT / "notebooks"
+PACKAGE_DIR: Final = ROOT / "src" / "her2guide"
+CACHE_DIR: Final = ROOT / ".cache" / "notebooks"
+KERNEL_NAME: Final = "python3"
+CELL_TIMEOUT: Final = 60  # seconds per cell
+STARTUP_TIMEOUT: Final = 60  # seconds for the kernel to start
+WORKERS: Final = 2
+
+INTENDED_USE_NOTE: Final = (
+    "Educational reference for healthcare professionals. Not a medical device and not medical "
+    "advice: verify against current labels and guidelines and apply clinical judgement."
+)
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+class NotebookExecutionError(RuntimeError):
+    """A notebook cell raised (a failing ``assert`` included) or timed out.
+
+    Attributes:
+        notebook: the notebook file.
+        cell: 1-based number of the failing cell, counting every cell in the notebook.
+        line: the line of the ``.py`` file where that cell's code starts (0 if unknown).
+    """
+
+    def __init__(self, notebook: Path, cell: int, line: int, detail: str) -> None:
+        self.notebook = notebook
+        self.cell = cell
+        self.line = line
+        where = f"{_display_path(notebook)}, cell {cell}"
+        if line:
+            where += f" (starts at line {line})"
+        super().__init__(f"notebook failed: {where}\n\n{detail}")
+
+
+def _display_path(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
+def notebook_paths(notebook_dir: Path | None = None) -> list[Path]:
+    """Every ``*.py`` notebook, sorted by name."""
+    return sorted((notebook_dir or NOTEBOOK_DIR).glob("*.py"))
+
+
+# --------------------------------------------------------------------------- execution
+
+
+@contextlib.contextmanager
+def _kernel_dirs() -> Iterator[Path]:
+    """A throw-away kernelspec directory whose ``python3`` kernel runs ``sys.executable``.
+
+    The kernelspec shipped in a virtualenv says just ``python``, which resolves through
+    PATH; a fresh clone may have no kernelspec at all. Writing our own pins the kernel to
+    the interpreter running the build, so the notebooks import the same her2guide.
+    """
+    with tempfile.TemporaryDirectory(prefix="her2guide-kernels-") as tmp:
+        spec_dir = Path(tmp) / KERNEL_NAME
+        spec_dir.mkdir()
+        spec = {
+            "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+            "display_name": "her2guide (build interpreter)",
+            "language": "python",
+        }
+        (spec_dir / "kernel.json").write_text(json.dumps(spec), encoding="utf-8")
+        yield Path(tmp)
+
+
+def _line_of(source_text: str, cell_source: str) -> int:
+    """1-based line in the .py file where a code cell's source starts (0 if not found)."""
+    first = next((ln for ln in cell_source.splitlines() if ln.strip()), "")
+    if not first:
+        return 0
+    pos = source_text.find(cell_source) if cell_source else -1
+    if pos < 0:
+        pos = source_text.find(first)
+    return source_text.count("\n", 0, pos) + 1 if pos >= 0 else 0
+
+
+def execute_notebook(path: Path, *, kernel_dirs: Path | None = None) -> Any:
+    """Read a jupytext ``.py`` notebook, run every cell, and return the executed notebook.
+
+    Raises:
+        NotebookExecutionError: a cell raised or timed out; names the file and cell.
+    """
+    import jupytext
+    from jupyter_client.kernelspec import KernelSpecManager
+    from jupyter_client.manager import KernelManager
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+    path = Path(path)
+    text = path.read_text(encoding="utf-8")
+    nb = jupytext.reads(text, fmt="py:percent")
+    nb.metadata["kernelspec"] = {
+        "name": KERNEL_NAME,
+        "display_name": "Python 3",
+        "language": "python",
+    }
+
+    with contextlib.ExitStack() as stack:
+        dirs = kernel_dirs or stack.enter_context(_kernel_dirs())
+        ksm = KernelSpecManager(kernel_dirs=[str(dirs)], ensure_native_kernel=False)
+        # IPC sockets in the private temp dir: no TCP ports, and no warning from ipykernel
+        # about unencrypted TCP on every start.
+        km = KernelManager(
+            kernel_name=KERNEL_NAME,
+            kernel_spec_manager=ksm,
+            transport="ipc" if sys.platform != "win32" else "tcp",
+            ip=str(Path(stack.enter_context(tempfile.TemporaryDirectory())) / "kernel")
+            if sys.platform != "win32"
+            else "127.0.0.1",
+        )
+        client = NotebookClient(
+            nb,
+            km=km,
+            kernel_name=KERNEL_NAME,
+            timeout=CELL_TIMEOUT,
+            startup_timeout=STARTUP_TIMEOUT,
+            allow_errors=False,
+            resources={"metadata": {"path": str(path.parent)}},
+        )
+        current = {"index": -1}
+
+        def on_cell_start(cell: Any, cell_index: int) -> None:
+            current["index"] = cell_index
+
+        client.on_cell_start = on_cell_start
+        try:
+            client.execute()
+        except (CellExecutionError, CellTimeoutError, DeadKernelError) as exc:
+            idx = current["index"]
+            source = nb.cells[idx].source if idx >= 0 else ""
+            detail = _ANSI.sub("", str(exc)).strip()
+            if isinstance(exc, CellTimeoutError):
+                detail = f"timed out after {CELL_TIMEOUT} s\n\n{detail}"
+            raise NotebookExecutionError(path, idx + 1, _line_of(text, source), detail) from None
+    return nb
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+def _fence(body: str, lang: str) -> str:
+    ticks = "```"
+    while ticks in body:
+        ticks += "`"
+    return f"{ticks}{lang}\n{body.rstrip()}\n{ticks}"
+
+
+def _text(value: Any) -> str:
+    return "".join(value) if isinstance(value, list) else str(value or "")
+
+
+def _output_md(output: Any) -> str:
+    kind = output.get("output_type")
+    if kind == "stream":
+        body = _text(output.get("text"))
+        return _fence(body, "text") if body.strip() else ""
+    if kind in ("display_data", "execute_result"):
+        data = output.get("data", {})
+        if "text/markdown" in data:
+            body = _text(data["text/markdown"]).strip()
+            if not body:
+                return ""
+            return f'<div class="nb-output" markdown data-search-exclude>\n\n{body}\n\n</div>'
+        if "text/plain" in data:
+            body = _text(data["text/plain"])
+            return _fence(body, "text") if body.strip() else ""
+    return ""
+
+
+def _rules_of(output: Any) -> list[str]:
+    """Rule IDs carried in an output's metadata by ``Recommendation._repr_markdown_``.
+
+    IPython stores the metadata returned with a ``_repr_markdown_`` under the MIME type:
+    ``output.metadata["text/markdown"]["her2guide"]["rules"]``. A top-level
+    ``output.metadata["her2guide"]`` (from ``display(..., metadata=...)``) is accepted too.
+    """
+    meta = output.get("metadata") or {}
+    rules: list[str] = []
+    for holder in (meta.get("text/markdown") or {}, meta):
+        found = (holder.get("her2guide") or {}).get("rules") or []
+        rules.extend(str(r) for r in found)
+    return rules
+
+
+def _title(nb: Any, stem: str) -> str:
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return stem
+
+
+def _header(stem: str) -> str:
+    return "\n".join(
+        [
+            f"> [Download this notebook]({stem}.py) (a plain Python file in jupytext percent "
+            "format). To run it locally with its outputs, install her2guide with Jupyter and "
+            "jupytext, then run",
+            f"> `jupytext --to notebook notebooks/{stem}.py` and open `notebooks/{stem}.ipynb` in "
+            f"Jupyter. `python notebooks/{stem}.py` also runs every step and every `assert` "
+            "(it stops with an error if an expected answer no longer holds), but shows no "
+            "tables: bare expressions only display inside Jupyter.",
+            ">",
+            f"> *{INTENDED_USE_NOTE}* The outputs below were produced by running this notebook "
+            "against the current her2guide code and data when the site was built.",
+        ]
+    )
+
+
+def notebook_to_markdown(nb: Any, stem: str) -> tuple[str, str, list[str]]:
+    """Turn an executed notebook into ``(title, markdown, rules)``."""
+    title = _title(nb, stem)
+    parts: list[str] = []
+    rules: set[str] = set()
+    header_done = False
+    for cell in nb.cells:
+        source = cell.source.strip("\n")
+        tags = set(cell.get("metadata", {}).get("tags", []))
+        if "remove-cell" in tags:
+            continue
+        if "remove-input" in tags:
+            source = ""
+        if cell.cell_type == "markdown":
+            if not header_done:
+                lines = source.splitlines()
+                if lines and lines[0].startswith("# "):
+                    parts += [lines[0], _header(stem)]
+                    rest = "\n".join(lines[1:]).strip("\n")
+                    if rest:
+                        parts.append(rest)
+                else:
+                    parts += [f"# {title}", _header(stem), source]
+                header_done = True
+            elif source.strip():
+                parts.append(source)
+            continue
+        if cell.cell_type != "code":
+            continue
+        if not header_done:
+            parts += [f"# {title}", _header(stem)]
+            header_done = True
+        if source.strip():
+            parts.append(_fence(source, "python"))
+        for output in cell.get("outputs", []):
+            rules.update(_rules_of(output))
+            md = _output_md(output)
+            if md:
+                parts.append(md)
+    return title, "\n\n".join(parts).rstrip() + "\n", sorted(rules)
+
+
+# --------------------------------------------------------------------------- cache and driver
+
+
+def _cache_key(py_path: Path) -> str:
+    h = hashlib.sha256()
+    h.update(b"notebook\0" + py_path.read_bytes())
+    for f in sorted(PACKAGE_DIR.rglob("*")):
+        if f.is_file() and "__pycache__" not in f.parts and f.suffix != ".pyc":
+            h.update(b"\0file\0" + f.relative_to(PACKAGE_DIR).as_posix().encode() + b"\0")
+            h.update(f.read_bytes())
+    # The renderer's own source: a change in how pages are built must rebuild them.
+    h.update(b"\0renderer\0" + Path(__file__).read_bytes())
+    h.update(b"\0python\0" + sys.version.encode())
+    return h.hexdigest()
+
+
+def _render_one(py_path: Path, out_dir: Path, use_cache: bool, kernel_dirs: Path) -> dict[str, Any]:
+    stem = py_path.stem
+    md_path = out_dir / f"{stem}.md"
+    key = _cache_key(py_path)
+    cache_file = CACHE_DIR / f"{stem}.json"
+    if use_cache and cache_file.is_file():
+        try:
+            cached = json.loads(cache_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            cached = {}
+        if cached.get("key") == key:
+            md_path.write_text(cached["markdown"], encoding="utf-8")
+            return {
+                "stem": stem,
+                "title": cached["title"],
+                "rules": list(cached["rules"]),
+                "md_path": md_path,
+                "py_path": py_path,
+            }
+    nb = execute_notebook(py_path, kernel_dirs=kernel_dirs)
+    title, markdown, rules = notebook_to_markdown(nb, stem)
+    md_path.write_text(markdown, encoding="utf-8")
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    payload = {"key": key, "title": title, "rules": rules, "markdown": markdown}
+    cache_file.write_text(json.dumps(payload), encoding="utf-8")
+    return {"stem": stem, "title": title, "rules": rules, "md_path": md_path, "py_path": py_path}
+
+
+def render_notebooks(
+    out_dir: Path,
+    *,
+    use_cache: bool = True,
+    notebooks: Sequence[Path] | None = None,
+    workers: int = WORKERS,
+) -> list[dict[str, Any]]:
+    """Execute (or reuse from cache) every notebook and write ``out_dir/<stem>.md``.
+
+    Returns one dict per notebook, in file-name order: ``stem``, ``title``, ``rules``
+    (sorted unique rule IDs from the outputs' metadata), ``md_path`` and ``py_path``
+    (both :class:`pathlib.Path`). ``use_cache=False`` forces execution.
+
+    Raises:
+        NotebookExecutionError: a notebook cell failed; names the file and the cell.
+    """
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = list(notebooks) if notebooks is not None else notebook_paths()
+    with _kernel_dirs() as kdirs:
+        if workers <= 1 or len(paths) <= 1:
+            return [_render_one(p, out_dir, use_cache, kdirs) for p in paths]
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            futures = [pool.submit(_render_one, p, out_dir, use_cache, kdirs) for p in paths]
+            return [f.result() for f in futures]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m tools.notebook_pages OUT_DIR [--no-cache] [--workers N]``: render and time."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("out_dir", type=Path)
+    parser.add_argument("--no-cache", action="store_true")
+    parser.add_argument("--workers", type=int, default=WORKERS)
+    args = parser.parse_args(argv)
+    start = time.perf_counter()
+    pages = render_notebooks(args.out_dir, use_cache=not args.no_cache, workers=args.workers)
+    for page in pages:
+        print(f"{page['stem']}: {page['title']} — {len(page['rules'])} rules")
+    print(f"{len(pages)} notebooks in {time.perf_counter() - start:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
