@@ -8,7 +8,10 @@ from typing import Final
 from ._catalogue import Catalogue, Component, Regimen, load_catalogue
 from ._model import ComponentDose, DoseAmount, RegimenDoses
 
-__all__ = ["ROUNDING", "bsa_mosteller", "dose_regimen"]
+__all__ = ["REFERENCES", "ROUNDING", "bsa_mosteller", "dose_regimen"]
+
+#: References behind the dose arithmetic itself (the BSA formula).
+REFERENCES: Final = ("mosteller-1987",)
 
 ROUNDING: Final = (
     "BSA by Mosteller, sqrt(height cm × weight kg / 3600), to 2 decimals, not capped. "

@@ -180,7 +180,7 @@ class _Collector:
         return None
 
     def boolean(self, data: Mapping[str, Any], fld: str, path: str | None = None) -> bool | None:
-        if fld not in data:
+        if fld not in data or (data[fld] is None and fld != "pregnant"):
             return None
         value = data[fld]
         if isinstance(value, bool):
