@@ -68,8 +68,14 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         _sources[f"scenarios/{nb['stem']}.py"] = Path(nb["py_path"])
     if _scenarios and config.nav:
         for i, item in enumerate(config.nav):
-            if isinstance(item, dict) and "Scenarios" in item and isinstance(item["Scenarios"], str):
-                pages = [{"Overview": item["Scenarios"]}] + [{s.title: s.src_uri} for s in _scenarios]
+            if (
+                isinstance(item, dict)
+                and "Scenarios" in item
+                and isinstance(item["Scenarios"], str)
+            ):
+                pages = [{"Overview": item["Scenarios"]}] + [
+                    {s.title: s.src_uri} for s in _scenarios
+                ]
                 config.nav[i] = {"Scenarios": pages}
     return config
 

@@ -55,7 +55,11 @@ STAGES: Final = (
     (("HIST-",), "History", "What should the early treatment have included?"),
     (("SAFETY-",), "Safety gate", "Is any HER2-directed therapy possible now?"),
     (("OPTIONS-",), "Options by line", "What do the sources list for this line?"),
-    (("NO-REPEAT", "PRIOR-", "APPROVAL-"), "Prior treatment", "What was already given, or not yet approved?"),
+    (
+        ("NO-REPEAT", "PRIOR-", "APPROVAL-"),
+        "Prior treatment",
+        "What was already given, or not yet approved?",
+    ),
     (("CNS-",), "Brain metastases", "Do brain metastases change the order?"),
     (("ILD-",), "Lung", "Does lung disease change the order?"),
     (("CARDIO-",), "Heart", "Does heart function allow HER2-directed therapy?"),
@@ -179,9 +183,14 @@ def check_rule_sections(markdown: str, rules: Sequence[Rule] = RULES) -> list[st
     """
     anchors = rule_sections(markdown)
     wanted = {r.anchor: r.id for r in rules}
-    problems = [f"rule {rid} has no section with anchor '#{a}'" for a, rid in wanted.items()
-                if a not in anchors]
-    problems += [f"section '#{a}' has no rule in her2guide.RULES" for a in sorted(anchors - set(wanted))]
+    problems = [
+        f"rule {rid} has no section with anchor '#{a}'"
+        for a, rid in wanted.items()
+        if a not in anchors
+    ]
+    problems += [
+        f"section '#{a}' has no rule in her2guide.RULES" for a in sorted(anchors - set(wanted))
+    ]
     return problems
 
 
@@ -200,7 +209,9 @@ def mentioned_references(text: str, catalogue: Catalogue | None = None) -> set[s
 # --------------------------------------------------------------------------- the diagram
 
 
-def algorithm_svg(rules: Sequence[Rule] = RULES, *, href: Callable[[Rule], str] | None = None) -> str:
+def algorithm_svg(
+    rules: Sequence[Rule] = RULES, *, href: Callable[[Rule], str] | None = None
+) -> str:
     """The decision algorithm as an accessible inline SVG, generated from ``rules``.
 
     Stages run top to bottom in the engine's order; each rule is a link to its section.
@@ -245,8 +256,10 @@ def algorithm_svg(rules: Sequence[Rule] = RULES, *, href: Callable[[Rule], str] 
         rows = (len(stage_rules) + cols - 1) // cols
         h = max(rows * (chip_h + gap) + gap, 52)
         parts.append(f'<g class="h2g-stage" id="stage-{n}">')
-        parts.append(f'<rect class="h2g-stage-box" x="{pad}" y="{y}" width="{width - 2 * pad}" '
-                     f'height="{h}" rx="8"/>')
+        parts.append(
+            f'<rect class="h2g-stage-box" x="{pad}" y="{y}" width="{width - 2 * pad}" '
+            f'height="{h}" rx="8"/>'
+        )
         box(pad + 6, y + 6, label_w - 12, min(h - 12, 52), "h2g-stage-label", f"{n}. {name}")
         parts.append(
             f'<text class="h2g-question" x="{pad + label_w // 2}" y="{y + min(h - 12, 52) + 20}" '
@@ -257,7 +270,7 @@ def algorithm_svg(rules: Sequence[Rule] = RULES, *, href: Callable[[Rule], str] 
             cy = y + gap + (i // cols) * (chip_h + gap)
             parts.append(
                 f'<a href="{html.escape(link(rule))}"><title>{html.escape(rule.id)}: '
-                f'{html.escape(rule.title)}</title>'
+                f"{html.escape(rule.title)}</title>"
                 f'<rect class="h2g-rule" x="{cx}" y="{cy}" width="{chip_w}" height="{chip_h}" rx="4"/>'
                 f'<text class="h2g-rule-id" x="{cx + 8}" y="{cy + 17}">{html.escape(rule.id)}</text></a>'
             )
@@ -265,7 +278,15 @@ def algorithm_svg(rules: Sequence[Rule] = RULES, *, href: Callable[[Rule], str] 
         y += h
     arrow(y, y + 22)
     y += 22
-    box(width // 2 - 180, y, 360, 44, "h2g-io", "Recommendation", "options, exclusions, alerts, trace")
+    box(
+        width // 2 - 180,
+        y,
+        360,
+        44,
+        "h2g-io",
+        "Recommendation",
+        "options, exclusions, alerts, trace",
+    )
     y += 44 + pad
     desc = (
         f"{len(rules)} rules in {len(stages)} stages, run top to bottom: "
@@ -481,7 +502,9 @@ class Page:
         fig = next((f for f in a.figures if f.endpoint == endpoint), None)
         if fig is None:
             known = "; ".join(repr(f.endpoint) for f in a.figures)
-            raise RenderError(f"analysis {analysis_id!r} has no endpoint {endpoint!r}; it has: {known}")
+            raise RenderError(
+                f"analysis {analysis_id!r} has no endpoint {endpoint!r}; it has: {known}"
+            )
         return f"{fig.result} ({trial}, {a.label.lower()}; {fig.endpoint.lower()}; {self.cite(a.reference)})"
 
     def _figures_table(self, figures: Iterable[Figure]) -> list[str]:
@@ -506,7 +529,10 @@ class Page:
             out.append(f"- **Regimen on this site:** {regs}")
         n = len(t.analyses)
         if n > 1:
-            out += ["", f"{n} analyses are reported separately below; their figures must not be combined."]
+            out += [
+                "",
+                f"{n} analyses are reported separately below; their figures must not be combined.",
+            ]
         for i, a in enumerate(t.analyses, start=1):
             follow = f" · {a.follow_up}" if a.follow_up else ""
             out += [
@@ -589,7 +615,8 @@ class Page:
             out.append(f"- {note}")
         if reg.trials:
             trials = ", ".join(
-                f"[{self.cat.trials[t].name}]({self.link(f'{EVIDENCE_PAGE}#{t}')})" for t in reg.trials
+                f"[{self.cat.trials[t].name}]({self.link(f'{EVIDENCE_PAGE}#{t}')})"
+                for t in reg.trials
             )
             out.append(f"- **Trials:** {trials}")
         if reg.references:
@@ -618,7 +645,9 @@ class Page:
                 name = f"{self.cat.agents[c.agent].name} in [{reg.name}]({self.link(f'{DOSING_PAGE}#{reg.id}')})"
                 if c.dose is None:
                     items.append(f"- {name}: {c.dose_note}")
-                elif "not recorded" in c.reduction_note.lower() or "not recorded" in c.reduction_note:
+                elif (
+                    "not recorded" in c.reduction_note.lower() or "not recorded" in c.reduction_note
+                ):
                     items.append(f"- {name}: {c.reduction_note}")
         return "\n".join(items) if items else "*None.*"
 
@@ -629,7 +658,9 @@ class Page:
         rules = [r for r in self.cat.toxicity if r.topic == topic]
         if not rules:
             known = sorted({r.topic for r in self.cat.toxicity})
-            raise RenderError(f"no monitoring rules for topic {topic!r}; topics: {', '.join(known)}")
+            raise RenderError(
+                f"no monitoring rules for topic {topic!r}; topics: {', '.join(known)}"
+            )
         rows = ["| Agent | Finding | What the label says | Source |", "|---|---|---|---|"]
         for r in rules:
             rows.append(
