@@ -171,6 +171,8 @@ def execute_notebook(path: Path, *, kernel_dirs: Path | None = None) -> Any:
             current["index"] = cell_index
 
         client.on_cell_start = on_cell_start
+        # nbclient only shuts down kernels it created itself; this one is ours to stop.
+        stack.callback(lambda: km.shutdown_kernel(now=False) if km.has_kernel else None)
         try:
             client.execute()
         except (CellExecutionError, CellTimeoutError, DeadKernelError) as exc:

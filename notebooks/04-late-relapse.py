@@ -1,0 +1,207 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Late relapse: metastases years after adjuvant therapy
+#
+# A woman in her fifties finished adjuvant docetaxel, carboplatin, trastuzumab and
+# pertuzumab for HER2-positive, hormone-receptor-negative breast cancer three years ago.
+# She now has liver metastases, HER2-positive on biopsy.
+# No brain metastases; LVEF 60%.
+#
+# After a long disease-free interval every source treats her as first line.
+# The open question is *which* first-line combination: the long-standing THP, or T-DXd +
+# pertuzumab, approved in the US in December 2025.
+
+# %% [markdown]
+# *Setup.* Small helpers that render her2guide's own data: every citation, trial figure and
+# guideline grade shown below is read from the package, not typed into this notebook.
+# (The helper cell is hidden on the website; it is in the downloadable file.)
+
+# %% tags=["remove-input"]
+from IPython.display import Markdown
+
+from her2guide import load_catalogue
+
+cat = load_catalogue()
+CITED: list[str] = []
+
+
+def cite(*ids: str) -> str:
+    """Short citations with links, from the reference catalogue (remembered for the list at the end)."""
+    CITED.extend(i for i in ids if i not in CITED)
+    return "; ".join(f"[{cat.references[i].short}]({cat.references[i].link})" for i in ids)
+
+
+def says(statement_id: str) -> str:
+    """A guideline or label statement with its number and grade as the source prints them."""
+    s = cat.statements[statement_id]
+    grade = f" ({s.grade})" if s.grade else ""
+    return f"**{s.label}**{grade}: {s.summary} ({cite(s.reference)})"
+
+
+def figures(*analysis_ids: str) -> Markdown:
+    """Trial results exactly as stored in her2guide's data."""
+    rows = ["| Trial | Analysis | Endpoint | Result | Source |", "|---|---|---|---|---|"]
+    for trial in cat.trials.values():
+        for a in (a for a in trial.analyses if a.id in analysis_ids):
+            rows += [
+                f"| {trial.name} | {a.label} | {f.endpoint} | {f.result} | {cite(a.reference)} |"
+                for f in a.figures
+            ]
+    return Markdown("\n".join(rows))
+
+
+def short(regimen_id: str) -> str:
+    """The regimen's short name, e.g. THP or T-DXd."""
+    return cat.regimens[regimen_id].short
+
+
+class Compare:
+    """A compact table of one or more recommendations; carries the rules that fired."""
+
+    def __init__(self, **recs):
+        self.recs = recs
+
+    def _repr_markdown_(self):
+        rows = ["| Scenario | Line | Preferred | Also offered | Alerts |", "|---|---|---|---|---|"]
+        for label, rec in self.recs.items():
+            if not rec.in_scope:
+                rows.append(f"| {label} | out of scope | — | — | — |")
+                continue
+            others = [
+                f"{short(o.regimen)} ({o.tier})" for o in rec.options if o.tier != "preferred"
+            ]
+            line = rec.line or "not set"
+            if rec.line_by_source:
+                line = f"{line} ({', '.join(f'{k}: {v}' for k, v in rec.line_by_source.items())})"
+            rows.append(
+                f"| {label} | {line} | {', '.join(map(short, rec.preferred)) or 'none'} "
+                f"| {', '.join(others) or '—'} | {', '.join(f'`{c}`' for c in rec.alert_codes) or '—'} |"
+            )
+        rules = sorted({t.rule for rec in self.recs.values() for t in rec.trace})
+        return "\n".join(rows), {"her2guide": {"rules": rules}}
+
+
+def steps(rec) -> Markdown:
+    """The engine's reasoning, one rule per step, with the sources behind each rule."""
+    rows = ["| Step | Rule | Finding | Sources |", "|---|---|---|---|"]
+    for i, t in enumerate(rec.trace, 1):
+        rows.append(f"| {i} | `{t.rule}` | {t.finding} | {cite(*t.citations)} |")
+    return Markdown("\n".join(rows))
+
+
+def references() -> Markdown:
+    """Every reference cited in this notebook, in order of first citation."""
+    return Markdown(
+        "\n".join(
+            f"{n}. {cat.references[i].citation} [{cat.references[i].link}]({cat.references[i].link})"
+            for n, i in enumerate(CITED, 1)
+        )
+    )
+
+
+# %% [markdown]
+# ## The scenario
+
+# %%
+import datetime as dt
+from dataclasses import replace
+
+from her2guide import parse_scenario, recommend
+
+scenario = parse_scenario(
+    {
+        "her2": "positive",
+        "setting": "metastatic",
+        "as_of": "2026-11-23",
+        "metastatic_diagnosis": "2026-11-02",
+        "hormone_receptor": "negative",
+        "early_treatment": {
+            "agents": ["docetaxel", "carboplatin", "trastuzumab", "pertuzumab"],
+            "her2_therapy_end": "2023-10-30",
+            "residual_disease": False,
+        },
+        "metastatic_lines": [],
+        "brain_metastases": "none",
+        "ild_history": "none",
+        "lvef": 60,
+        "pregnant": False,
+    }
+)
+rec = recommend(scenario)
+rec
+
+# %% [markdown]
+# ## Reasoning
+#
+# - **Line.** More than 12 months have passed since the last HER2-directed dose, so first-line
+#   recommendations apply under ASCO 2022 rec. 5.1, NCCN and the labels.
+# - **THP** is ASCO's first-line recommendation and NCCN's category 1 preferred regimen.
+# - **T-DXd + pertuzumab** improved progression-free survival over THP in DESTINY-Breast09;
+#   overall survival was immature at the reported analysis, and the T-DXd-alone arm had not
+#   met its success criterion.
+# - her2guide lists both as preferred and raises `guidelines-differ` because ASCO 2022
+#   predates the approval and the EU had not approved it in her2guide's sources.
+#   Toxicity differs: the interstitial lung disease rate below is one reason to discuss both.
+
+# %%
+Markdown(
+    "\n".join(
+        "- " + says(s)
+        for s in ("asco-2022-5.1", "asco-2022-1.1", "nccn-first-line", "label-tdxd-us-1l")
+    )
+)
+
+# %%
+figures("cleopatra-primary", "cleopatra-final-os", "db09-interim")
+
+# %%
+steps(rec)
+
+# %%
+# ASCO 2022 rec. 5.1: recurrence >12 months after adjuvant therapy → first line.
+assert rec.line == 1
+assert set(rec.line_by_source.values()) == {1}
+# ASCO 2022 rec. 1.1 and NCCN category 1: THP first line.
+assert "trastuzumab-pertuzumab-taxane" in rec.preferred
+# FDA approval of 15 December 2025: T-DXd + pertuzumab first line.
+assert rec.option("trastuzumab-deruxtecan-pertuzumab") is not None
+assert "guidelines-differ" in rec.alert_codes
+# Second-line agents are not first-line options.
+assert rec.option("trastuzumab-deruxtecan") is None
+
+# %% [markdown]
+# ## What would change the answer: the same decision made before December 2025
+#
+# her2guide evaluates every scenario on its `as_of` date. Moved back to November 2025, before
+# the US approval, T-DXd + pertuzumab is shown but no longer preferred.
+
+# %%
+earlier = recommend(
+    replace(scenario, as_of=dt.date(2025, 11, 20), metastatic_diagnosis=dt.date(2025, 11, 1))
+)
+Compare(**{"decided November 2026": rec, "decided November 2025": earlier})
+
+# %%
+# FDA approval date 15 December 2025: before it, THP alone is the preferred first-line regimen.
+assert earlier.preferred == ("trastuzumab-pertuzumab-taxane",)
+assert earlier.option("trastuzumab-deruxtecan-pertuzumab").tier == "other"
+
+# %% [markdown]
+# ## References
+
+# %%
+cite("fda-tdxd-pertuzumab-2025", "ema-tdxd-pertuzumab-validation-2026")
+references()

@@ -1,0 +1,192 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # De novo metastatic disease
+#
+# A woman of 38 presents with a breast mass and liver metastases at the same time.
+# Biopsy: HER2-positive (IHC 3+), estrogen- and progesterone-receptor-negative.
+# She has had no previous cancer treatment. Brain MRI is clear; LVEF 64%.
+#
+# With no prior HER2-directed therapy this is first line by definition.
+
+# %% [markdown]
+# *Setup.* Small helpers that render her2guide's own data: every citation, trial figure and
+# guideline grade shown below is read from the package, not typed into this notebook.
+# (The helper cell is hidden on the website; it is in the downloadable file.)
+
+# %% tags=["remove-input"]
+from IPython.display import Markdown
+
+from her2guide import load_catalogue
+
+cat = load_catalogue()
+CITED: list[str] = []
+
+
+def cite(*ids: str) -> str:
+    """Short citations with links, from the reference catalogue (remembered for the list at the end)."""
+    CITED.extend(i for i in ids if i not in CITED)
+    return "; ".join(f"[{cat.references[i].short}]({cat.references[i].link})" for i in ids)
+
+
+def says(statement_id: str) -> str:
+    """A guideline or label statement with its number and grade as the source prints them."""
+    s = cat.statements[statement_id]
+    grade = f" ({s.grade})" if s.grade else ""
+    return f"**{s.label}**{grade}: {s.summary} ({cite(s.reference)})"
+
+
+def figures(*analysis_ids: str) -> Markdown:
+    """Trial results exactly as stored in her2guide's data."""
+    rows = ["| Trial | Analysis | Endpoint | Result | Source |", "|---|---|---|---|---|"]
+    for trial in cat.trials.values():
+        for a in (a for a in trial.analyses if a.id in analysis_ids):
+            rows += [
+                f"| {trial.name} | {a.label} | {f.endpoint} | {f.result} | {cite(a.reference)} |"
+                for f in a.figures
+            ]
+    return Markdown("\n".join(rows))
+
+
+def short(regimen_id: str) -> str:
+    """The regimen's short name, e.g. THP or T-DXd."""
+    return cat.regimens[regimen_id].short
+
+
+class Compare:
+    """A compact table of one or more recommendations; carries the rules that fired."""
+
+    def __init__(self, **recs):
+        self.recs = recs
+
+    def _repr_markdown_(self):
+        rows = ["| Scenario | Line | Preferred | Also offered | Alerts |", "|---|---|---|---|---|"]
+        for label, rec in self.recs.items():
+            if not rec.in_scope:
+                rows.append(f"| {label} | out of scope | — | — | — |")
+                continue
+            others = [
+                f"{short(o.regimen)} ({o.tier})" for o in rec.options if o.tier != "preferred"
+            ]
+            line = rec.line or "not set"
+            if rec.line_by_source:
+                line = f"{line} ({', '.join(f'{k}: {v}' for k, v in rec.line_by_source.items())})"
+            rows.append(
+                f"| {label} | {line} | {', '.join(map(short, rec.preferred)) or 'none'} "
+                f"| {', '.join(others) or '—'} | {', '.join(f'`{c}`' for c in rec.alert_codes) or '—'} |"
+            )
+        rules = sorted({t.rule for rec in self.recs.values() for t in rec.trace})
+        return "\n".join(rows), {"her2guide": {"rules": rules}}
+
+
+def steps(rec) -> Markdown:
+    """The engine's reasoning, one rule per step, with the sources behind each rule."""
+    rows = ["| Step | Rule | Finding | Sources |", "|---|---|---|---|"]
+    for i, t in enumerate(rec.trace, 1):
+        rows.append(f"| {i} | `{t.rule}` | {t.finding} | {cite(*t.citations)} |")
+    return Markdown("\n".join(rows))
+
+
+def references() -> Markdown:
+    """Every reference cited in this notebook, in order of first citation."""
+    return Markdown(
+        "\n".join(
+            f"{n}. {cat.references[i].citation} [{cat.references[i].link}]({cat.references[i].link})"
+            for n, i in enumerate(CITED, 1)
+        )
+    )
+
+
+# %% [markdown]
+# ## The scenario
+
+# %%
+from her2guide import recommend
+
+patient = {
+    "her2": "positive",
+    "setting": "metastatic",
+    "as_of": "2026-11-23",
+    "metastatic_diagnosis": "2026-11-10",
+    "hormone_receptor": "negative",
+    "metastatic_lines": [],
+    "brain_metastases": "none",
+    "ild_history": "none",
+    "lvef": 64,
+    "pregnant": False,
+}
+rec = recommend(patient)
+rec
+
+# %% [markdown]
+# ## Reasoning
+#
+# 1. No (neo)adjuvant HER2 therapy: line 1, no interval to argue about.
+# 2. ASCO 2022 recommends a HER2-targeted combination first line, namely THP.
+# 3. Since December 2025 the US label adds T-DXd + pertuzumab; its trial reported a
+#    progression-free survival benefit with overall survival still immature.
+# 4. In the THP regimen, chemotherapy usually stops after several months and trastuzumab and
+#    pertuzumab continue until progression (ASCO 2022 rec. 4.0).
+
+# %%
+Markdown(
+    "\n".join(
+        "- " + says(s)
+        for s in ("asco-2022-1.0", "asco-2022-1.1", "asco-2022-4.0", "label-tdxd-us-1l")
+    )
+)
+
+# %%
+figures("cleopatra-primary", "cleopatra-final-os", "db09-interim")
+
+# %%
+steps(rec)
+
+# %%
+# ASCO 2022 rec. 1.0/1.1: HER2-targeted combination first line; THP.
+assert rec.line == 1
+assert "trastuzumab-pertuzumab-taxane" in rec.preferred
+# FDA label, 15 December 2025: T-DXd + pertuzumab first line.
+assert "trastuzumab-deruxtecan-pertuzumab" in rec.preferred
+# HR-negative: no endocrine options (ASCO 2022 recs 6.0–8.0 apply to HR-positive disease only).
+assert rec.option("endocrine-her2") is None
+assert rec.option("endocrine-alone") is None
+# Second-line drugs are not first-line options.
+assert rec.option("trastuzumab-emtansine") is None
+
+# %% [markdown]
+# ## What would change the answer: receptor status not yet known
+#
+# If the hormone-receptor result is still pending, her2guide raises `missing-information`:
+# **ask this before deciding**, because for HR-positive disease endocrine-based options
+# (ASCO 2022 recs 6.0–8.0) come into play.
+
+# %%
+pending = recommend({**patient, "hormone_receptor": "unknown"})
+hr_positive = recommend({**patient, "hormone_receptor": "positive"})
+Compare(**{"HR-negative": rec, "HR status pending": pending, "HR-positive": hr_positive})
+
+# %%
+assert "missing-information" in pending.alert_codes
+# ASCO 2022 rec. 6.0.2/6.0.3: endocrine-based options only in selected HR-positive cases,
+# so they appear for HR-positive disease but are not preferred.
+assert hr_positive.option("endocrine-her2") is not None
+assert "endocrine-her2" not in hr_positive.preferred
+
+# %% [markdown]
+# ## References
+
+# %%
+references()

@@ -1,0 +1,201 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Hormone-receptor-positive disease with a low burden
+#
+# A woman of 74 has a bone-only relapse — two small, painless spine lesions — eight years
+# after treatment for ER-positive, HER2-positive breast cancer (surgery, chemotherapy,
+# a year of trastuzumab, then endocrine therapy). She is frail and wants to avoid
+# chemotherapy if that is reasonable. No brain metastases; LVEF 60%.
+
+# %% [markdown]
+# *Setup.* Small helpers that render her2guide's own data: every citation, trial figure and
+# guideline grade shown below is read from the package, not typed into this notebook.
+# (The helper cell is hidden on the website; it is in the downloadable file.)
+
+# %% tags=["remove-input"]
+from IPython.display import Markdown
+
+from her2guide import load_catalogue
+
+cat = load_catalogue()
+CITED: list[str] = []
+
+
+def cite(*ids: str) -> str:
+    """Short citations with links, from the reference catalogue (remembered for the list at the end)."""
+    CITED.extend(i for i in ids if i not in CITED)
+    return "; ".join(f"[{cat.references[i].short}]({cat.references[i].link})" for i in ids)
+
+
+def says(statement_id: str) -> str:
+    """A guideline or label statement with its number and grade as the source prints them."""
+    s = cat.statements[statement_id]
+    grade = f" ({s.grade})" if s.grade else ""
+    return f"**{s.label}**{grade}: {s.summary} ({cite(s.reference)})"
+
+
+def figures(*analysis_ids: str) -> Markdown:
+    """Trial results exactly as stored in her2guide's data."""
+    rows = ["| Trial | Analysis | Endpoint | Result | Source |", "|---|---|---|---|---|"]
+    for trial in cat.trials.values():
+        for a in (a for a in trial.analyses if a.id in analysis_ids):
+            rows += [
+                f"| {trial.name} | {a.label} | {f.endpoint} | {f.result} | {cite(a.reference)} |"
+                for f in a.figures
+            ]
+    return Markdown("\n".join(rows))
+
+
+def short(regimen_id: str) -> str:
+    """The regimen's short name, e.g. THP or T-DXd."""
+    return cat.regimens[regimen_id].short
+
+
+class Compare:
+    """A compact table of one or more recommendations; carries the rules that fired."""
+
+    def __init__(self, **recs):
+        self.recs = recs
+
+    def _repr_markdown_(self):
+        rows = ["| Scenario | Line | Preferred | Also offered | Alerts |", "|---|---|---|---|---|"]
+        for label, rec in self.recs.items():
+            if not rec.in_scope:
+                rows.append(f"| {label} | out of scope | — | — | — |")
+                continue
+            others = [
+                f"{short(o.regimen)} ({o.tier})" for o in rec.options if o.tier != "preferred"
+            ]
+            line = rec.line or "not set"
+            if rec.line_by_source:
+                line = f"{line} ({', '.join(f'{k}: {v}' for k, v in rec.line_by_source.items())})"
+            rows.append(
+                f"| {label} | {line} | {', '.join(map(short, rec.preferred)) or 'none'} "
+                f"| {', '.join(others) or '—'} | {', '.join(f'`{c}`' for c in rec.alert_codes) or '—'} |"
+            )
+        rules = sorted({t.rule for rec in self.recs.values() for t in rec.trace})
+        return "\n".join(rows), {"her2guide": {"rules": rules}}
+
+
+def steps(rec) -> Markdown:
+    """The engine's reasoning, one rule per step, with the sources behind each rule."""
+    rows = ["| Step | Rule | Finding | Sources |", "|---|---|---|---|"]
+    for i, t in enumerate(rec.trace, 1):
+        rows.append(f"| {i} | `{t.rule}` | {t.finding} | {cite(*t.citations)} |")
+    return Markdown("\n".join(rows))
+
+
+def references() -> Markdown:
+    """Every reference cited in this notebook, in order of first citation."""
+    return Markdown(
+        "\n".join(
+            f"{n}. {cat.references[i].citation} [{cat.references[i].link}]({cat.references[i].link})"
+            for n, i in enumerate(CITED, 1)
+        )
+    )
+
+
+# %% [markdown]
+# ## The scenario
+#
+# `low_disease_burden` records the clinician's judgement that this is low-volume, non-visceral
+# disease.
+
+# %%
+from her2guide import recommend
+
+patient = {
+    "her2": "positive",
+    "setting": "metastatic",
+    "as_of": "2026-11-23",
+    "metastatic_diagnosis": "2026-10-05",
+    "hormone_receptor": "positive",
+    "low_disease_burden": True,
+    "early_treatment": {
+        "agents": ["docetaxel", "cyclophosphamide", "trastuzumab", "anastrozole"],
+        "her2_therapy_end": "2018-09-01",
+        "residual_disease": False,
+    },
+    "metastatic_lines": [],
+    "brain_metastases": "none",
+    "ild_history": "none",
+    "lvef": 60,
+    "pregnant": False,
+}
+rec = recommend(patient)
+Compare(**{"HR-positive, low burden": rec})
+
+# %% [markdown]
+# ## Reasoning
+#
+# - **Most patients should still get chemotherapy plus HER2-targeted therapy**, whatever the
+#   receptor status (ASCO 2022 recs 1.0 and 6.0.1). THP and T-DXd + pertuzumab stay preferred.
+# - **For selected patients**, endocrine therapy with trastuzumab (or lapatinib) is a
+#   recommended first-line option (rec. 6.0.2, strong). Low-volume bone disease in a frail
+#   patient is the textbook selected case, so her2guide raises it to `alternative`.
+# - **Endocrine therapy alone** is for special circumstances (recs 6.0.3 and 8.0, weak) and
+#   stays `other`.
+# - Whether she is "selected" is a judgement for her and her clinician; her2guide does not
+#   make it for her.
+
+# %%
+Markdown(
+    "\n".join(
+        "- " + says(s)
+        for s in (
+            "asco-2022-1.0",
+            "asco-2022-6.0.1",
+            "asco-2022-6.0.2",
+            "asco-2022-6.0.3",
+            "asco-2022-8.0",
+        )
+    )
+)
+
+# %%
+figures("tandem-primary", "alternative-corrected", "egf104900-final", "patina-final-pfs")
+
+# %%
+steps(rec)
+
+# %%
+# ASCO 2022 rec. 1.0 / 6.0.1: HER2-targeted therapy + chemotherapy for most patients.
+assert rec.line == 1
+assert "trastuzumab-pertuzumab-taxane" in rec.preferred
+# ASCO 2022 rec. 6.0.2 (strong, selected cases): ET + trastuzumab or lapatinib — offered, not preferred.
+assert rec.option("endocrine-her2").tier == "alternative"
+# ASCO 2022 recs 6.0.3 and 8.0 (weak): ET alone only in special circumstances.
+assert rec.option("endocrine-alone").tier == "other"
+
+# %% [markdown]
+# ## What would change the answer: extensive liver disease
+#
+# Without the low-burden judgement (for example, multiple liver metastases), the endocrine
+# options remain listed for completeness but drop to `other`.
+
+# %%
+high_burden = recommend({**patient, "low_disease_burden": False})
+Compare(**{"low burden": rec, "high burden": high_burden})
+
+# %%
+assert high_burden.option("endocrine-her2").tier == "other"
+assert "trastuzumab-pertuzumab-taxane" in high_burden.preferred
+
+# %% [markdown]
+# ## References
+
+# %%
+references()

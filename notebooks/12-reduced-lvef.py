@@ -1,0 +1,207 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Reduced left-ventricular ejection fraction
+#
+# A woman of 61 with de novo HER2-positive metastatic breast cancer (liver and nodes,
+# ER-positive) had anthracycline-based chemotherapy years ago for lymphoma.
+# Her baseline echocardiogram shows an LVEF of 45%; she has no heart-failure symptoms.
+#
+# Every HER2-directed drug carries a cardiac warning, and trials enrolled patients with an
+# LVEF of at least 50%.
+
+# %% [markdown]
+# *Setup.* Small helpers that render her2guide's own data: every citation, trial figure and
+# guideline grade shown below is read from the package, not typed into this notebook.
+# (The helper cell is hidden on the website; it is in the downloadable file.)
+
+# %% tags=["remove-input"]
+from IPython.display import Markdown
+
+from her2guide import load_catalogue
+
+cat = load_catalogue()
+CITED: list[str] = []
+
+
+def cite(*ids: str) -> str:
+    """Short citations with links, from the reference catalogue (remembered for the list at the end)."""
+    CITED.extend(i for i in ids if i not in CITED)
+    return "; ".join(f"[{cat.references[i].short}]({cat.references[i].link})" for i in ids)
+
+
+def says(statement_id: str) -> str:
+    """A guideline or label statement with its number and grade as the source prints them."""
+    s = cat.statements[statement_id]
+    grade = f" ({s.grade})" if s.grade else ""
+    return f"**{s.label}**{grade}: {s.summary} ({cite(s.reference)})"
+
+
+def figures(*analysis_ids: str) -> Markdown:
+    """Trial results exactly as stored in her2guide's data."""
+    rows = ["| Trial | Analysis | Endpoint | Result | Source |", "|---|---|---|---|---|"]
+    for trial in cat.trials.values():
+        for a in (a for a in trial.analyses if a.id in analysis_ids):
+            rows += [
+                f"| {trial.name} | {a.label} | {f.endpoint} | {f.result} | {cite(a.reference)} |"
+                for f in a.figures
+            ]
+    return Markdown("\n".join(rows))
+
+
+def short(regimen_id: str) -> str:
+    """The regimen's short name, e.g. THP or T-DXd."""
+    return cat.regimens[regimen_id].short
+
+
+class Compare:
+    """A compact table of one or more recommendations; carries the rules that fired."""
+
+    def __init__(self, **recs):
+        self.recs = recs
+
+    def _repr_markdown_(self):
+        rows = ["| Scenario | Line | Preferred | Also offered | Alerts |", "|---|---|---|---|---|"]
+        for label, rec in self.recs.items():
+            if not rec.in_scope:
+                rows.append(f"| {label} | out of scope | — | — | — |")
+                continue
+            others = [
+                f"{short(o.regimen)} ({o.tier})" for o in rec.options if o.tier != "preferred"
+            ]
+            line = rec.line or "not set"
+            if rec.line_by_source:
+                line = f"{line} ({', '.join(f'{k}: {v}' for k, v in rec.line_by_source.items())})"
+            rows.append(
+                f"| {label} | {line} | {', '.join(map(short, rec.preferred)) or 'none'} "
+                f"| {', '.join(others) or '—'} | {', '.join(f'`{c}`' for c in rec.alert_codes) or '—'} |"
+            )
+        rules = sorted({t.rule for rec in self.recs.values() for t in rec.trace})
+        return "\n".join(rows), {"her2guide": {"rules": rules}}
+
+
+def steps(rec) -> Markdown:
+    """The engine's reasoning, one rule per step, with the sources behind each rule."""
+    rows = ["| Step | Rule | Finding | Sources |", "|---|---|---|---|"]
+    for i, t in enumerate(rec.trace, 1):
+        rows.append(f"| {i} | `{t.rule}` | {t.finding} | {cite(*t.citations)} |")
+    return Markdown("\n".join(rows))
+
+
+def references() -> Markdown:
+    """Every reference cited in this notebook, in order of first citation."""
+    return Markdown(
+        "\n".join(
+            f"{n}. {cat.references[i].citation} [{cat.references[i].link}]({cat.references[i].link})"
+            for n, i in enumerate(CITED, 1)
+        )
+    )
+
+
+# %% [markdown]
+# ## LVEF 45%
+
+# %%
+import dataclasses
+
+from her2guide import parse_scenario, recommend
+
+scenario = parse_scenario(
+    {
+        "her2": "positive",
+        "setting": "metastatic",
+        "as_of": "2026-11-23",
+        "metastatic_diagnosis": "2026-11-01",
+        "hormone_receptor": "positive",
+        "metastatic_lines": [],
+        "brain_metastases": "none",
+        "ild_history": "none",
+        "lvef": 45,
+        "pregnant": False,
+    }
+)
+rec = recommend(scenario)
+Compare(**{"LVEF 45%": rec})
+
+# %% [markdown]
+# ## Reasoning
+#
+# - ASCO's key point: HER2-targeted therapy is recommended *except* for clinical heart failure
+#   or significantly compromised LVEF, which should be decided case by case.
+# - Between 40% and 50%, her2guide keeps the usual options but raises `lvef-below-50`:
+#   **ask cardio-oncology before deciding**, and monitor closely. T-DXd's label says it has not
+#   been studied below 50%.
+# - Below 40%, the labels hold or stop T-DXd and T-DM1; her2guide then starts no
+#   HER2-directed therapy and, for HR-positive disease, offers endocrine therapy alone
+#   (ASCO 2022 rec. 8.0 names heart failure as such a circumstance).
+
+# %%
+Markdown(
+    "\n".join("- " + says(s) for s in ("asco-2022-key-lvef", "label-tdxd-lvef", "asco-2022-8.0"))
+)
+
+# %%
+rows = ["| Agent | Situation | What the source says | Source |", "|---|---|---|---|"]
+rows += [
+    f"| {cat.agents[t.agent].name} | {t.condition} | {t.action} | {cite(t.reference)} |"
+    for t in cat.toxicity
+    if t.topic == "cardiac"
+]
+Markdown("\n".join(rows))
+
+# %%
+# ASCO 2022 key point: compromised LVEF → case by case, not automatic exclusion.
+assert rec.line == 1
+assert "lvef-below-50" in rec.alert_codes
+assert rec.option("trastuzumab-pertuzumab-taxane") is not None
+
+# %% [markdown]
+# ## What would change the answer: LVEF 35%, or LVEF not measured
+
+# %%
+low = recommend(dataclasses.replace(scenario, lvef=35.0))
+low_hr_neg = recommend(dataclasses.replace(scenario, lvef=35.0, hormone_receptor="negative"))
+unmeasured = recommend(dataclasses.replace(scenario, lvef=None))
+Compare(
+    **{
+        "LVEF 45%": rec,
+        "LVEF 35%, HR-positive": low,
+        "LVEF 35%, HR-negative": low_hr_neg,
+        "LVEF not measured": unmeasured,
+    }
+)
+
+# %%
+steps(low)
+
+# %%
+# Labels hold/stop T-DXd and T-DM1 below 40%; ASCO key point: no routine HER2 therapy in this
+# situation; ASCO 2022 rec. 8.0: endocrine therapy alone when comorbidities contraindicate it.
+assert "lvef-below-40" in low.alert_codes
+assert all(not cat.regimens[o.regimen].her2_directed for o in low.options)
+assert low.option("endocrine-alone") is not None
+assert low.preferred == ()
+assert low_hr_neg.options == ()  # nothing in her2guide's scope; cardio-oncology decides
+# Labels: assess LVEF before starting HER2-directed therapy.
+assert "missing-information" in unmeasured.alert_codes
+
+# %% [markdown]
+# With LVEF 35% and HR-negative disease, her2guide offers nothing: that is not "no treatment",
+# it is "outside what guidelines and labels support without a cardio-oncology decision".
+#
+# ## References
+
+# %%
+references()
