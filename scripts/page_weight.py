@@ -25,7 +25,15 @@ from urllib.parse import unquote, urlsplit
 
 TARGET_GZIP = 400 * 1024
 ROOT = Path(__file__).resolve().parents[1]
-_RELS = {"stylesheet", "icon", "shortcut", "preload", "modulepreload", "manifest", "apple-touch-icon"}
+_RELS = {
+    "stylesheet",
+    "icon",
+    "shortcut",
+    "preload",
+    "modulepreload",
+    "manifest",
+    "apple-touch-icon",
+}
 
 
 class _Loads(html.parser.HTMLParser):

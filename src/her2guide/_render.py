@@ -254,17 +254,16 @@ def algorithm_svg(
         arrow(y, y + 22)
         y += 22
         rows = (len(stage_rules) + cols - 1) // cols
-        h = max(rows * (chip_h + gap) + gap, 52)
-        parts.append(f'<g class="h2g-stage" id="stage-{n}">')
+        h = rows * (chip_h + gap) + gap
+        parts.append(
+            f'<g class="h2g-stage" id="stage-{n}"><title>{html.escape(f"{n}. {name}: {question}")}'
+            "</title>"
+        )
         parts.append(
             f'<rect class="h2g-stage-box" x="{pad}" y="{y}" width="{width - 2 * pad}" '
             f'height="{h}" rx="8"/>'
         )
-        box(pad + 6, y + 6, label_w - 12, min(h - 12, 52), "h2g-stage-label", f"{n}. {name}")
-        parts.append(
-            f'<text class="h2g-question" x="{pad + label_w // 2}" y="{y + min(h - 12, 52) + 20}" '
-            f'text-anchor="middle">{html.escape(question) if rows > 2 else ""}</text>'
-        )
+        box(pad + 6, y + 6, label_w - 12, h - 12, "h2g-stage-label", f"{n}. {name}")
         for i, rule in enumerate(stage_rules):
             cx = pad + label_w + (i % cols) * (chip_w + gap)
             cy = y + gap + (i // cols) * (chip_h + gap)
@@ -456,7 +455,7 @@ class Page:
         grade = f" `{s.grade}`" if s.grade else ""
         quote = f" The source's words: “{s.quote}”." if s.quote else ""
         note = f" *Caveat:* {s.note}" if s.note else ""
-        return f"**{s.label}**{grade}: {s.summary}{quote} ({self.cite(s.reference)}){note}"
+        return f"**{s.label}**{grade}: {s.summary}{quote} ({self.cite(s.reference)}).{note}"
 
     def compare(self, *ids: str) -> str:
         """A side-by-side table of what each source says; canonical sources without a
@@ -593,18 +592,19 @@ class Page:
         out.append(f"Regimen ID `{reg.id}` · short name {reg.short}")
         out += [
             "",
-            "| Agent | Route | Loading dose | Dose (maintenance) | Schedule | Cycle | "
-            "Dose-reduction ladder | Source |",
-            "|---|---|---|---|---|---|---|---|",
+            "| Agent and route | Dose | Schedule (cycle) | Dose-reduction ladder | Source |",
+            "|---|---|---|---|---|",
         ]
         for c in reg.components:
-            name = self.cat.agents[c.agent].name
+            name = f"{self.cat.agents[c.agent].name}, {c.route}"
             if c.choice:
                 name += f" *(one {c.choice})*"
             loading, dose, ladder = self._dose_cells(c)
+            if loading != "—":
+                dose = f"loading {loading}, then maintenance {dose}"
             out.append(
-                f"| {name} | {c.route} | {loading} | {_cell(dose)} | {_cell(c.schedule)} "
-                f"| {c.cycle_days} days | {_cell(ladder)} | {self.cite(c.reference)} |"
+                f"| {name} | {_cell(dose)} | {_cell(c.schedule)} ({c.cycle_days}-day cycle) "
+                f"| {_cell(ladder)} | {self.cite(c.reference)} |"
             )
         us = reg.indication_us or "*Not recorded in her2guide's sources.*"
         eu = reg.indication_eu or "*Not recorded in her2guide's sources.*"
@@ -711,11 +711,11 @@ class Page:
         """The text alternative to the diagram: every rule, in order, by stage."""
         rows = ["| Order | Stage | Rule | What it checks | Sources |", "|---|---|---|---|---|"]
         n = 0
-        for s, (stage, _, rules) in enumerate(rule_stages(self.rules), start=1):
+        for s, (stage, question, rules) in enumerate(rule_stages(self.rules), start=1):
             for r in rules:
                 n += 1
                 rows.append(
-                    f"| {n} | {s}. {stage} | [`{r.id}`]({self.link(f'{ALGORITHM_PAGE}#{r.anchor}')}) "
+                    f"| {n} | {s}. {stage}: *{question}* | [`{r.id}`]({self.link(f'{ALGORITHM_PAGE}#{r.anchor}')}) "
                     f"| {_cell(r.title)} | {self.cite(*r.references)} |"
                 )
         return "\n".join(rows)
