@@ -130,7 +130,7 @@ def execute_notebook(path: Path, *, kernel_dirs: Path | None = None) -> Any:
     """
     import jupytext
     from jupyter_client.kernelspec import KernelSpecManager
-    from jupyter_client.manager import KernelManager
+    from jupyter_client.manager import AsyncKernelManager
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
@@ -148,7 +148,7 @@ def execute_notebook(path: Path, *, kernel_dirs: Path | None = None) -> Any:
         ksm = KernelSpecManager(kernel_dirs=[str(dirs)], ensure_native_kernel=False)
         # IPC sockets in the private temp dir: no TCP ports, and no warning from ipykernel
         # about unencrypted TCP on every start.
-        km = KernelManager(
+        km = AsyncKernelManager(
             kernel_name=KERNEL_NAME,
             kernel_spec_manager=ksm,
             transport="ipc" if sys.platform != "win32" else "tcp",
@@ -171,10 +171,10 @@ def execute_notebook(path: Path, *, kernel_dirs: Path | None = None) -> Any:
             current["index"] = cell_index
 
         client.on_cell_start = on_cell_start
-        # nbclient only shuts down kernels it created itself; this one is ours to stop.
-        stack.callback(lambda: km.shutdown_kernel(now=False) if km.has_kernel else None)
         try:
-            client.execute()
+            # nbclient stops only kernels whose manager it created; cleanup_kc=True makes it
+            # shut this one down and close its channels too (no stray kernels or sockets).
+            client.execute(cleanup_kc=True)
         except (CellExecutionError, CellTimeoutError, DeadKernelError) as exc:
             idx = current["index"]
             source = nb.cells[idx].source if idx >= 0 else ""
