@@ -53,7 +53,9 @@ def _local(page: Path, url: str, site: Path) -> Path | None:
     parts = urlsplit(url)
     if parts.scheme or parts.netloc or not parts.path:
         return None
-    target = (page.parent / unquote(parts.path)).resolve()
+    path = unquote(parts.path)
+    base = site if path.startswith("/") else page.parent
+    target = (base / path.lstrip("/")).resolve()
     return target if target.is_file() and site.resolve() in target.parents else None
 
 
