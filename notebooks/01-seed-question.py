@@ -191,6 +191,39 @@ assert "residual-disease-history" in rec.alert_codes
 assert rec.preferred == ()
 
 # %% [markdown]
+# her2guide also refuses to guess the other answers. Leave out the hormone-receptor and
+# brain-metastasis fields and the scenario is rejected, with one line per missing item:
+
+# %%
+from her2guide import ScenarioError
+
+incomplete = {
+    k: v for k, v in as_asked.items() if k not in ("hormone_receptor", "brain_metastases")
+}
+try:
+    parse_scenario(incomplete)
+except ScenarioError as err:
+    problems = err.problems
+Markdown("\n".join(f"- `{p.field}`: {p.message}" for p in problems))
+
+# %%
+assert {p.field for p in problems} == {"hormone_receptor", "brain_metastases"}
+
+# %% [markdown]
+# Receptor status may be genuinely unknown while the biopsy is processed: recorded as
+# `unknown`, it raises another `missing-information` alert, because it decides whether
+# endocrine-based options apply (ASCO 2022 recs 6.0–8.0).
+
+# %%
+hr_pending = recommend({**as_asked, "hormone_receptor": "unknown"})
+assert sum(a.code == "missing-information" for a in hr_pending.alerts) == 2
+Markdown(
+    "\n".join(
+        f"- `{a.code}` — {a.message}" for a in hr_pending.alerts if a.code == "missing-information"
+    )
+)
+
+# %% [markdown]
 # ## The answer for three different intervals
 #
 # Same patient, with the last trastuzumab dose 3, 8 and 16 months before the metastases were
@@ -250,23 +283,34 @@ assert beyond_12.option("trastuzumab-emtansine") is None
 steps(six_to_12)
 
 # %% [markdown]
-# ## What would change the answer: she did receive adjuvant T-DM1
+# ## What would change the answer: she did receive adjuvant T-DM1, or T-DXd
 #
 # If she had the KATHERINE regimen and relapsed 3 months after it, T-DM1 in the metastatic
 # setting would be a re-challenge that no trial supports; T-DXd remains the second-line choice.
+# If instead she had adjuvant T-DXd (the DESTINY-Breast05 setting, US-approved in May 2026),
+# ASCO's second-line recommendation no longer fits — it is for patients who have not had T-DXd —
+# and no trial has studied what should follow, so nothing is preferred.
+
 
 # %%
-after_katherine = recommend(
-    replace(
+def adjuvant(agent: str):
+    early = base.early_treatment
+    return replace(
         base,
         early_treatment=replace(
-            base.early_treatment,
-            agents=(*base.early_treatment.agents, "trastuzumab-emtansine"),
-            her2_therapy_end=dt.date(2026, 7, 1),
+            early, agents=(*early.agents, agent), her2_therapy_end=dt.date(2026, 7, 1)
         ),
     )
+
+
+after_tdxd = recommend(adjuvant("trastuzumab-deruxtecan"))
+after_katherine = recommend(adjuvant("trastuzumab-emtansine"))
+Compare(
+    **{
+        "adjuvant T-DM1, relapse 3 months later": after_katherine,
+        "adjuvant T-DXd, relapse 3 months later": after_tdxd,
+    }
 )
-Compare(**{"adjuvant T-DM1, relapse 3 months later": after_katherine})
 
 # %%
 # ASCO 2022 rec. 2.1: T-DXd second line if not already received.
@@ -275,6 +319,11 @@ assert after_katherine.preferred == ("trastuzumab-deruxtecan",)
 # KATHERINE tested T-DM1 as adjuvant therapy; nothing supports giving it again on early relapse.
 assert after_katherine.option("trastuzumab-emtansine").tier != "preferred"
 assert "evidence-gap" in after_katherine.alert_codes
+# ASCO 2022 rec. 2.1 applies only to patients who have not received T-DXd; DB-05 studied
+# adjuvant therapy, not what follows it.
+assert "trastuzumab-deruxtecan" not in after_tdxd.preferred
+assert after_tdxd.preferred == ()
+assert "evidence-gap" in after_tdxd.alert_codes
 
 # %% [markdown]
 # ## The trial numbers behind T-DXd second line, analysis by analysis

@@ -144,8 +144,9 @@ Compare(**{"HR-positive, low burden": rec})
 # - **Most patients should still get chemotherapy plus HER2-targeted therapy**, whatever the
 #   receptor status (ASCO 2022 recs 1.0 and 6.0.1). THP and T-DXd + pertuzumab stay preferred.
 # - **For selected patients**, endocrine therapy with trastuzumab (or lapatinib) is a
-#   recommended first-line option (rec. 6.0.2, strong). Low-volume bone disease in a frail
-#   patient is the textbook selected case, so her2guide raises it to `alternative`.
+#   recommended first-line option (rec. 6.0.2, strong). Low disease burden and a long
+#   disease-free interval are the circumstances ASCO names (rec. 8.0), so with
+#   `low_disease_burden` her2guide raises this option to `alternative`.
 # - **Endocrine therapy alone** is for special circumstances (recs 6.0.3 and 8.0, weak) and
 #   stays `other`.
 # - Whether she is "selected" is a judgement for her and her clinician; her2guide does not

@@ -19,8 +19,8 @@
 # ER-positive) had anthracycline-based chemotherapy years ago for lymphoma.
 # Her baseline echocardiogram shows an LVEF of 45%; she has no heart-failure symptoms.
 #
-# Every HER2-directed drug carries a cardiac warning, and trials enrolled patients with an
-# LVEF of at least 50%.
+# HER2-directed drugs carry cardiac warnings, and the T-DXd label notes that it has not been
+# studied in patients whose LVEF was below 50% before treatment.
 
 # %% [markdown]
 # *Setup.* Small helpers that render her2guide's own data: every citation, trial figure and

@@ -169,6 +169,19 @@ assert variants["positive"].in_scope
 assert variants["positive"].line == 1
 
 # %% [markdown]
+# The same refusal applies to the *setting*: a question about (neo)adjuvant treatment of early
+# breast cancer is outside her2guide, and the pointer names the early-breast trials instead.
+
+# %%
+early = recommend({**patient, "her2": "positive", "setting": "early"})
+early
+
+# %%
+assert not early.in_scope
+assert [t.rule for t in early.trace] == ["SCOPE-SETTING"]
+assert early.options == ()
+
+# %% [markdown]
 # ## References
 
 # %%

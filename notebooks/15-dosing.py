@@ -152,13 +152,18 @@ def dose_table(regimen_id: str, weight_kg: float, height_cm: float | None = None
     d = dose_regimen(regimen_id, weight_kg, height_cm)
 
     def amount(a) -> str:
+        if a.unit == "mg":  # flat dose: nothing to calculate
+            return f"**{a.per:g} mg**"
         per = f"{a.per:g} {a.unit.replace('m2', 'm²')}"
         return (
             f"{per} → **{a.amount_mg:g} mg**" if a.amount_mg is not None else f"{per} ({a.basis})"
         )
 
+    bsa = (
+        f"BSA {d.bsa_m2:.2f} m² (Mosteller)" if d.bsa_m2 else "BSA not calculable (height missing)"
+    )
     rows = [
-        f"**{cat.regimens[regimen_id].name}** — BSA {d.bsa_m2 or '—'} m²",
+        f"**{cat.regimens[regimen_id].name}** — {weight_kg:g} kg; {bsa}",
         "",
         "| Drug | Loading | Dose | Reduction levels | Schedule |",
         "|---|---|---|---|---|",
@@ -167,10 +172,11 @@ def dose_table(regimen_id: str, weight_kg: float, height_cm: float | None = None
         if c.maintenance is None:
             rows.append(f"| {cat.agents[c.agent].name} | — | {c.note} | — | {c.schedule} |")
             continue
-        ladder = " → ".join(amount(r) for r in c.reductions) or "—"
+        ladder = " → ".join(amount(r) for r in c.reductions)
+        ladder = f"{ladder}. {c.reduction_note}" if ladder else c.reduction_note
         rows.append(
             f"| {cat.agents[c.agent].name} | {amount(c.loading) if c.loading else '—'} "
-            f"| {amount(c.maintenance)} | {ladder}. {c.reduction_note} | {c.schedule} |"
+            f"| {amount(c.maintenance)} | {ladder} | {c.schedule} |"
         )
     if d.missing:
         rows += ["", f"*Missing:* {'; '.join(d.missing)}"]
