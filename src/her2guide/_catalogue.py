@@ -586,7 +586,7 @@ def load_catalogue() -> Catalogue:
     Raises:
         DataError: a file breaks its grammar or a cross-reference does not resolve.
 
-    Example:
+    Examples:
         >>> cat = load_catalogue()
         >>> cat.regimen("trastuzumab-deruxtecan").components[0].dose
         5.4

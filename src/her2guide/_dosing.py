@@ -23,7 +23,7 @@ ROUNDING: Final = (
 def bsa_mosteller(weight_kg: float, height_cm: float) -> float:
     """Body-surface area in m² by Mosteller (N Engl J Med 1987;317:1098), to 2 decimals.
 
-    Example:
+    Examples:
         >>> bsa_mosteller(60, 165)
         1.66
     """
@@ -91,7 +91,7 @@ def dose_regimen(
     Missing weight or height does not raise: the affected amounts are ``None`` and
     ``missing`` says what is needed.
 
-    Example:
+    Examples:
         >>> d = dose_regimen("trastuzumab-deruxtecan", weight_kg=62)
         >>> d.components[0].maintenance.amount_mg, [r.amount_mg for r in d.components[0].reductions]
         (335.0, [273.0, 198.0])

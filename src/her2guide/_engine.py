@@ -170,7 +170,7 @@ def classify_line(
 ) -> frozenset[str]:
     """Which catalogue regimens a line of treatment with these agents counts as.
 
-    Example:
+    Examples:
         >>> sorted(classify_line(("trastuzumab", "pertuzumab", "docetaxel", "letrozole")))
         ['trastuzumab-pertuzumab-taxane']
     """
@@ -1123,7 +1123,7 @@ def recommend(
     Raises:
         ScenarioError: only when a mapping is given and it is invalid.
 
-    Example:
+    Examples:
         >>> rec = recommend({
         ...     "her2": "positive", "setting": "metastatic", "as_of": "2026-06-01",
         ...     "metastatic_diagnosis": "2026-05-20", "hormone_receptor": "negative",

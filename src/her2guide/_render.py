@@ -321,7 +321,7 @@ class Page:
 
     Every reference a placeholder cites is recorded in :attr:`cited`.
 
-    Example:
+    Examples:
         >>> p = Page("pitfalls.md")
         >>> p.expand('Graded {{ grade("asco-2022-2.1") }}.')
         'Graded ASCO 2022 rec. 2.1, `(EB, B, M, S)` ([ASCO 2022 (Giordano et al.)](references.md#asco-2022)).'

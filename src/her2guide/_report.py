@@ -69,7 +69,7 @@ def to_markdown(
 ) -> str:
     """Render a recommendation as Markdown for a clinician.
 
-    Example:
+    Examples:
         >>> from her2guide import recommend
         >>> md = to_markdown(recommend({"her2": "negative", "setting": "metastatic"}))
         >>> md.splitlines()[0]

@@ -250,7 +250,7 @@ def parse_scenario(data: Mapping[str, Any], catalogue: Catalogue | None = None) 
     Raises:
         ScenarioError: with one :class:`Problem` per bad or missing field.
 
-    Example:
+    Examples:
         >>> s = parse_scenario({
         ...     "her2": "positive", "setting": "metastatic", "as_of": "2026-01-10",
         ...     "metastatic_diagnosis": "2026-01-05", "hormone_receptor": "negative",
@@ -394,7 +394,7 @@ def load_scenario(path: str | Path, catalogue: Catalogue | None = None) -> Scena
 def scenario_json_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of a scenario file.
 
-    Example:
+    Examples:
         >>> scenario_json_schema()["properties"]["her2"]["enum"]
         ['positive', 'low', 'ultralow', 'negative', 'unknown']
     """
