@@ -55,7 +55,9 @@ def test_at_least_twelve_notebooks() -> None:
 
 def test_notebook_names_follow_the_pattern() -> None:
     """Files are named NN-short-slug.py so they sort in reading order."""
-    bad = [p.name for p in NOTEBOOKS if not re.fullmatch(r"\d\d-[a-z0-9]+(-[a-z0-9]+)*\.py", p.name)]
+    bad = [
+        p.name for p in NOTEBOOKS if not re.fullmatch(r"\d\d-[a-z0-9]+(-[a-z0-9]+)*\.py", p.name)
+    ]
     assert bad == []
 
 
