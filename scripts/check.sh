@@ -52,7 +52,7 @@ do_site() {
 do_test() {
   mkdir -p artifacts
   local workers=()
-  if [ "${HER2GUIDE_XDIST:-1}" != 0 ]; then workers=(-n "${HER2GUIDE_WORKERS:-auto}" --dist loadgroup); fi
+  if [ "${HER2GUIDE_XDIST:-1}" != 0 ]; then workers=(-n "${HER2GUIDE_WORKERS:-auto}" --dist loadfile); fi
   note "pytest (unit, scenario, property, notebook, doctest, browser)"
   if [ ${#failed[@]} -gt 0 ]; then
     printf '==> already failed: %s (pytest still runs)\n' "${failed[*]}"
