@@ -53,6 +53,14 @@ def apply_scheme(page: Page, scheme: str) -> None:
     page.evaluate(
         """scheme => {
             const body = document.body;
+            // Material animates colour changes (about 125 ms); measure the final colours,
+            // not a frame in between, by turning transitions off before switching.
+            if (!document.getElementById("h2g-test-no-transitions")) {
+                const still = document.createElement("style");
+                still.id = "h2g-test-no-transitions";
+                still.textContent = "*, *::before, *::after { transition: none !important; }";
+                document.head.appendChild(still);
+            }
             if (body.getAttribute("data-md-color-scheme") === scheme) return;
             const option = document.querySelector(
                 `input.md-option[data-md-color-scheme="${scheme}"]`);
