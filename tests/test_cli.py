@@ -118,9 +118,10 @@ def test_missing_file(tmp_path: Path) -> None:
 
 def test_dose_command(capsys: pytest.CaptureFixture[str]) -> None:
     """dose prints mg for weight-based and BSA-based components, with the ladder."""
-    assert main(
-        ["dose", "tucatinib-trastuzumab-capecitabine", "--weight", "70", "--height", "170"]
-    ) == 0
+    assert (
+        main(["dose", "tucatinib-trastuzumab-capecitabine", "--weight", "70", "--height", "170"])
+        == 0
+    )
     out = capsys.readouterr().out
     # 8 mg/kg x 70 = 560; 6 mg/kg x 70 = 420; BSA sqrt(70*170/3600) = 1.82 -> 1000 x 1.82 = 1820
     assert "**560 mg**" in out
@@ -143,9 +144,13 @@ def test_schema_and_regimens(capsys: pytest.CaptureFixture[str]) -> None:
     """schema prints JSON Schema; regimens lists every regimen ID."""
     assert main(["schema"]) == 0
     schema = json.loads(capsys.readouterr().out)
-    assert schema["properties"]["her2"][
-        "enum"
-    ] == ["positive", "low", "ultralow", "negative", "unknown"]
+    assert schema["properties"]["her2"]["enum"] == [
+        "positive",
+        "low",
+        "ultralow",
+        "negative",
+        "unknown",
+    ]
     assert main(["regimens"]) == 0
     assert "abemaciclib-trastuzumab-fulvestrant" in capsys.readouterr().out
 

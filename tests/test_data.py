@@ -91,9 +91,11 @@ def test_label_doses_match_the_fact_sheet(cat: Catalogue) -> None:
 
     assert dose("trastuzumab-deruxtecan", "trastuzumab-deruxtecan") == (5.4, None, (4.4, 3.2))
     assert dose("trastuzumab-emtansine", "trastuzumab-emtansine") == (3.6, None, (3.0, 2.4))
-    assert dose(
-        "tucatinib-trastuzumab-capecitabine", "tucatinib"
-    ) == (300.0, None, (250.0, 200.0, 150.0))
+    assert dose("tucatinib-trastuzumab-capecitabine", "tucatinib") == (
+        300.0,
+        None,
+        (250.0, 200.0, 150.0),
+    )
     assert dose("neratinib-capecitabine", "neratinib") == (240.0, None, (200.0, 160.0, 120.0))
     assert dose("trastuzumab-pertuzumab-taxane", "pertuzumab") == (420.0, 840.0, ())
     assert dose("margetuximab-chemotherapy", "margetuximab") == (15.0, None, ())

@@ -294,7 +294,7 @@ def algorithm_svg(
     )
     head = (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="h2g-diagram" viewBox="0 0 {width} {y}" '
-        f'role="img" aria-labelledby="h2g-diagram-title h2g-diagram-desc">'
+        f'role="group" aria-labelledby="h2g-diagram-title h2g-diagram-desc">'
         '<title id="h2g-diagram-title">The her2guide decision algorithm</title>'
         f'<desc id="h2g-diagram-desc">{html.escape(desc)}</desc>'
         '<defs><marker id="h2g-head" viewBox="0 0 10 10" refX="5" refY="5" markerWidth="7" '
