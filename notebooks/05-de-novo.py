@@ -24,89 +24,24 @@
 # %% [markdown]
 # *Setup.* Small helpers that render her2guide's own data: every citation, trial figure and
 # guideline grade shown below is read from the package, not typed into this notebook.
-# (The helper cell is hidden on the website; it is in the downloadable file.)
+# (They live in `her2guide.notebook`; the setup cell is hidden on the website.)
 
 # %% tags=["remove-input"]
 from IPython.display import Markdown
 
-from her2guide import load_catalogue
+from her2guide.notebook import Notebook
 
-cat = load_catalogue()
-CITED: list[str] = []
-
-
-def cite(*ids: str) -> str:
-    """Short citations with links, from the reference catalogue (remembered for the list at the end)."""
-    CITED.extend(i for i in ids if i not in CITED)
-    return "; ".join(f"[{cat.references[i].short}]({cat.references[i].link})" for i in ids)
-
-
-def says(statement_id: str) -> str:
-    """A guideline or label statement with its number and grade as the source prints them."""
-    s = cat.statements[statement_id]
-    grade = f" ({s.grade})" if s.grade else ""
-    return f"**{s.label}**{grade}: {s.summary} ({cite(s.reference)})"
-
-
-def figures(*analysis_ids: str) -> Markdown:
-    """Trial results exactly as stored in her2guide's data."""
-    rows = ["| Trial | Analysis | Endpoint | Result | Source |", "|---|---|---|---|---|"]
-    for trial in cat.trials.values():
-        for a in (a for a in trial.analyses if a.id in analysis_ids):
-            rows += [
-                f"| {trial.name} | {a.label} | {f.endpoint} | {f.result} | {cite(a.reference)} |"
-                for f in a.figures
-            ]
-    return Markdown("\n".join(rows))
-
-
-def short(regimen_id: str) -> str:
-    """The regimen's short name, e.g. THP or T-DXd."""
-    return cat.regimens[regimen_id].short
-
-
-class Compare:
-    """A compact table of one or more recommendations; carries the rules that fired."""
-
-    def __init__(self, **recs):
-        self.recs = recs
-
-    def _repr_markdown_(self):
-        rows = ["| Scenario | Line | Preferred | Also offered | Alerts |", "|---|---|---|---|---|"]
-        for label, rec in self.recs.items():
-            if not rec.in_scope:
-                rows.append(f"| {label} | out of scope | — | — | — |")
-                continue
-            others = [
-                f"{short(o.regimen)} ({o.tier})" for o in rec.options if o.tier != "preferred"
-            ]
-            line = rec.line or "not set"
-            if rec.line_by_source:
-                line = f"{line} ({', '.join(f'{k}: {v}' for k, v in rec.line_by_source.items())})"
-            rows.append(
-                f"| {label} | {line} | {', '.join(map(short, rec.preferred)) or 'none'} "
-                f"| {', '.join(others) or '—'} | {', '.join(f'`{c}`' for c in rec.alert_codes) or '—'} |"
-            )
-        rules = sorted({t.rule for rec in self.recs.values() for t in rec.trace})
-        return "\n".join(rows), {"her2guide": {"rules": rules}}
-
-
-def steps(rec) -> Markdown:
-    """The engine's reasoning, one rule per step, with the sources behind each rule."""
-    rows = ["| Step | Rule | Finding | Sources |", "|---|---|---|---|"]
-    for i, t in enumerate(rec.trace, 1):
-        rows.append(f"| {i} | `{t.rule}` | {t.finding} | {cite(*t.citations)} |")
-    return Markdown("\n".join(rows))
-
-
-def references() -> Markdown:
-    """Every reference cited in this notebook, in order of first citation."""
-    return Markdown(
-        "\n".join(
-            f"{n}. {cat.references[i].citation} [{cat.references[i].link}]({cat.references[i].link})"
-            for n, i in enumerate(CITED, 1)
-        )
-    )
+nb = Notebook()
+cat = nb.catalogue
+cite, says, figures, short, steps, references = (
+    nb.cite,
+    nb.says,
+    nb.figures,
+    nb.short,
+    nb.steps,
+    nb.references,
+)
+Compare = nb.compare
 
 
 # %% [markdown]
