@@ -69,7 +69,6 @@ def _rule(rule_id: str, title: str, *refs: str) -> Callable[[Callable[[_State], 
 @dataclass(slots=True)
 class _Cand:
     tier: str
-    context: int
     why: list[str]
     support: list[str]
     notes: list[str]
@@ -91,7 +90,6 @@ class _State:
     cands: dict[str, _Cand] = field(default_factory=dict)
     excluded: dict[str, Exclusion] = field(default_factory=dict)
     alerts: list[Alert] = field(default_factory=list)
-    extra_citations: list[str] = field(default_factory=list)
     # derived history
     exposed: frozenset[str] = frozenset()
     progressed_agents: frozenset[str] = frozenset()
@@ -111,7 +109,7 @@ class _State:
             return
         c = self.cands.get(regimen)
         if c is None:
-            self.cands[regimen] = _Cand(tier, self.line or 0, [why], list(support), [])
+            self.cands[regimen] = _Cand(tier, [why], list(support), [])
             return
         if TIERS.index(tier) < TIERS.index(c.tier):
             c.tier = tier
