@@ -33,12 +33,13 @@ __all__ = [
 HER2_VALUES: Final = ("positive", "low", "ultralow", "negative", "unknown")
 SETTING_VALUES: Final = ("metastatic", "early")
 HR_VALUES: Final = ("positive", "negative", "unknown")
-BRAIN_VALUES: Final = ("none", "stable", "active", "symptomatic")
+BRAIN_VALUES: Final = ("none", "stable", "active", "symptomatic", "unknown")
 ILD_VALUES: Final = ("none", "preexisting", "drug_grade1", "drug_grade2_plus")
 STOPPED_VALUES: Final = ("progression", "toxicity", "ongoing", "completed")
 LVEF_RANGE: Final = (5.0, 90.0)
 WEIGHT_RANGE: Final = (25.0, 300.0)
 HEIGHT_RANGE: Final = (100.0, 230.0)
+ECOG_VALUES: Final = (0, 1, 2, 3, 4)
 
 _TOP_FIELDS: Final = (
     "her2",
@@ -50,7 +51,9 @@ _TOP_FIELDS: Final = (
     "metastatic_lines",
     "brain_metastases",
     "ild_history",
+    "ild_agent",
     "lvef",
+    "ecog",
     "pregnant",
     "weight_kg",
     "height_cm",
@@ -130,7 +133,9 @@ class Scenario:
     metastatic_lines: tuple[MetastaticLine, ...] = ()
     brain_metastases: str = "none"
     ild_history: str = "none"
+    ild_agent: str | None = None
     lvef: float | None = None
+    ecog: int | None = None
     pregnant: bool = False
     weight_kg: float | None = None
     height_cm: float | None = None
@@ -218,6 +223,31 @@ class _Collector:
             out.extend(i for i in ids if i not in out)
         return tuple(out)
 
+    def agent(self, data: Mapping[str, Any], fld: str) -> str | None:
+        if fld not in data or data[fld] is None:
+            return None
+        value = data[fld]
+        if not isinstance(value, str):
+            self.add(fld, value, "allowed: one agent name (text), e.g. trastuzumab-deruxtecan")
+            return None
+        ids = self.cat.aliases.get(normalise_name(value))
+        if ids is None:
+            self.add(fld, value, "unknown agent; " + _suggest(value, self.cat))
+            return None
+        if len(ids) != 1:
+            self.add(fld, value, "names a combination; give the one agent: " + " | ".join(ids))
+            return None
+        return ids[0]
+
+    def ecog(self, data: Mapping[str, Any], fld: str) -> int | None:
+        if fld not in data or data[fld] is None:
+            return None
+        value = data[fld]
+        if isinstance(value, int) and not isinstance(value, bool) and value in ECOG_VALUES:
+            return value
+        self.add(fld, value, "allowed: 0 | 1 | 2 | 3 | 4 (ECOG performance status)")
+        return None
+
     def unknown_keys(self, data: Mapping[str, Any], allowed: tuple[str, ...], path: str) -> None:
         for key in data:
             if key not in allowed:
@@ -291,6 +321,14 @@ def parse_scenario(data: Mapping[str, Any], catalogue: Catalogue | None = None) 
     height = c.number(data, "height_cm", HEIGHT_RANGE, "cm")
     pregnant = c.boolean(data, "pregnant")
     low_burden = c.boolean(data, "low_disease_burden")
+    ild_agent = c.agent(data, "ild_agent")
+    ecog = c.ecog(data, "ecog")
+    if ild_agent is not None and ild not in ("drug_grade1", "drug_grade2_plus"):
+        c.add(
+            "ild_agent",
+            ild_agent,
+            "only with ild_history drug_grade1 | drug_grade2_plus (the agent that caused it)",
+        )
 
     early: EarlyTreatment | None = None
     raw_early = data.get("early_treatment")
@@ -356,7 +394,9 @@ def parse_scenario(data: Mapping[str, Any], catalogue: Catalogue | None = None) 
         metastatic_lines=tuple(lines),
         brain_metastases=brain or "none",
         ild_history=ild or "none",
+        ild_agent=ild_agent,
         lvef=lvef,
+        ecog=ecog,
         pregnant=bool(pregnant),
         weight_kg=weight,
         height_cm=height,
@@ -436,6 +476,11 @@ def scenario_json_schema() -> dict[str, Any]:
             },
             "brain_metastases": {"enum": list(BRAIN_VALUES)},
             "ild_history": {"enum": list(ILD_VALUES)},
+            "ild_agent": {
+                "type": "string",
+                "description": "agent that caused a drug-induced ILD/pneumonitis (any accepted name)",
+            },
+            "ecog": {"enum": list(ECOG_VALUES), "description": "ECOG performance status"},
             "lvef": {"type": "number", "minimum": LVEF_RANGE[0], "maximum": LVEF_RANGE[1]},
             "pregnant": {"type": "boolean"},
             "weight_kg": {"type": "number", "minimum": WEIGHT_RANGE[0], "maximum": WEIGHT_RANGE[1]},
