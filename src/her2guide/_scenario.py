@@ -71,7 +71,7 @@ _REQUIRED_IN_SCOPE: Final = (
     "pregnant",
 )
 _EARLY_FIELDS: Final = ("agents", "her2_therapy_end", "residual_disease")
-_LINE_FIELDS: Final = ("agents", "stopped")
+_LINE_FIELDS: Final = ("agents", "stopped", "toxicity_agents")
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +118,8 @@ class MetastaticLine:
 
     agents: tuple[str, ...]
     stopped: str
+    #: with ``stopped: toxicity``: the agents that caused it (empty = not given)
+    toxicity_agents: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -370,7 +372,18 @@ def parse_scenario(data: Mapping[str, Any], catalogue: Catalogue | None = None) 
             continue
         if stopped == "ongoing" and i != len(raw_lines) - 1:
             c.add(f"{path}.stopped", stopped, "only the most recent line can be 'ongoing'")
-        lines.append(MetastaticLine(agents=agents, stopped=stopped))
+        tox: tuple[str, ...] = ()
+        if raw.get("toxicity_agents") is not None:
+            tox = c.agents(raw["toxicity_agents"], f"{path}.toxicity_agents")
+            if stopped != "toxicity":
+                c.add(f"{path}.toxicity_agents", list(tox), "only with stopped: toxicity")
+            elif not set(tox) <= set(agents):
+                c.add(
+                    f"{path}.toxicity_agents",
+                    list(tox),
+                    "allowed: agents of this line: " + ", ".join(agents),
+                )
+        lines.append(MetastaticLine(agents=agents, stopped=stopped, toxicity_agents=tox))
 
     if met_dx and as_of and met_dx > as_of:
         c.add("metastatic_diagnosis", str(met_dx), f"is after as_of ({as_of})")
@@ -471,7 +484,14 @@ def scenario_json_schema() -> dict[str, Any]:
                     "type": "object",
                     "additionalProperties": False,
                     "required": ["agents", "stopped"],
-                    "properties": {"agents": agents, "stopped": {"enum": list(STOPPED_VALUES)}},
+                    "properties": {
+                        "agents": agents,
+                        "stopped": {"enum": list(STOPPED_VALUES)},
+                        "toxicity_agents": {
+                            **agents,
+                            "description": "with stopped: toxicity, the agents that caused it",
+                        },
+                    },
                 },
             },
             "brain_metastases": {"enum": list(BRAIN_VALUES)},
