@@ -11,7 +11,6 @@ import pytest
 from her2guide import RULES, Catalogue, DataError
 from her2guide import _catalogue as catalogue_module
 from her2guide._dosing import REFERENCES as DOSING_REFERENCES
-from her2guide._engine import _LATER, _LINE1, _LINE2
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -64,11 +63,27 @@ def test_identifiers_are_well_formed(cat: Catalogue) -> None:
         assert not ref.pmid or ref.pmid.isdigit(), ref.id
 
 
-def test_engine_statement_ids_exist(cat: Catalogue) -> None:
-    """Every guideline statement the engine cites is in guidelines.toml."""
-    for table in (_LINE1, _LINE2, _LATER):
-        for _, _, statements in table:
-            assert set(statements) <= set(cat.statements)
+def test_decision_tables_reject_an_unknown_statement(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A typo in an option row's statements fails at load time, naming file, record and field."""
+    import her2guide._catalogue as catalogue_module
+    import her2guide._decisions as decisions_module
+
+    real = catalogue_module._read
+
+    def corrupt(file: str) -> dict[str, object]:
+        doc = real(file)
+        if file == "decisions.toml":
+            doc["option"][0]["statements"] = ["asco-2022-9.9"]
+        return doc
+
+    monkeypatch.setattr(decisions_module, "read_toml", corrupt)
+    catalogue_module.load_catalogue.cache_clear()
+    try:
+        with pytest.raises(DataError, match=r"decisions\.toml.*statements.*asco-2022-9\.9"):
+            catalogue_module.load_catalogue()
+    finally:
+        monkeypatch.undo()
+        catalogue_module.load_catalogue.cache_clear()
 
 
 def test_db03_figures_are_never_mixed(cat: Catalogue) -> None:

@@ -14,7 +14,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
+
+if TYPE_CHECKING:
+    from ._decisions import Decisions
 
 __all__ = [
     "Agent",
@@ -189,6 +192,7 @@ class Catalogue:
     regimens: Mapping[str, Regimen]
     toxicity: tuple[ToxicityRule, ...]
     aliases: Mapping[str, tuple[str, ...]] = field(repr=False)
+    decisions: Decisions = field(repr=False, default=None)  # type: ignore[assignment]
 
     def regimen(self, regimen_id: str) -> Regimen:
         """Return a regimen by ID, or raise ``KeyError`` listing the known IDs."""
@@ -591,16 +595,22 @@ def load_catalogue() -> Catalogue:
         >>> cat.regimen("trastuzumab-deruxtecan").components[0].dose
         5.4
     """
+    from ._decisions import load_decisions  # the decision tables check IDs against the rest
+
     agents, combos = _load_agents()
+    references = _load_references()
+    statements = _load_statements()
+    regimens = _load_regimens()
     cat = Catalogue(
         agents=agents,
         combinations=combos,
-        references=_load_references(),
+        references=references,
         trials=_load_trials(),
-        statements=_load_statements(),
-        regimens=_load_regimens(),
+        statements=statements,
+        regimens=regimens,
         toxicity=_load_toxicity(),
         aliases=_aliases(agents, combos),
+        decisions=load_decisions(regimens, statements, references),
     )
     _cross_check(cat)
     return cat

@@ -138,6 +138,10 @@ class Recommendation:
     alerts: tuple[Alert, ...]
     trace: tuple[TraceStep, ...]
     as_of: dt.date | None
+    #: all prior metastatic systemic lines, of any kind (``line`` counts HER2-directed ones)
+    prior_metastatic_lines: int = 0
+    #: how options are ordered within a tier
+    ordering: str = ""
     intended_use: str = INTENDED_USE
 
     @property

@@ -1,0 +1,207 @@
+"""The decision engine: pure rules from a :class:`Scenario` to a :class:`Recommendation`.
+
+``RULES`` is one explicit, ordered, immutable tuple. Each rule reads the frozen history
+(:mod:`her2guide._history`) and the decision tables in the catalogue
+(``data/decisions.toml``, ``data/approvals.toml``) and changes only the working state of
+one call. The engine does no I/O and never reads the clock: time-relative rules use
+``scenario.as_of``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import Any, Final
+
+from .._catalogue import Catalogue, Regimen, load_catalogue
+from .._dosing import dose_regimen
+from .._history import classify_agents, read_history
+from .._model import TIERS, Exclusion, Option, Recommendation, Support, TraceStep
+from .._scenario import Scenario, parse_scenario
+from . import caveats, line, options, prior, safety, scope
+from .core import TIER_RANK, Cand, EngineError, Rule, State
+
+__all__ = ["RULES", "EngineError", "Rule", "classify_line", "recommend"]
+
+#: Every rule, in the order it runs. Scope and pregnancy can stop evaluation; everything
+#: that changes a tier runs before the caveats that name regimens.
+RULES: Final[tuple[Rule, ...]] = (
+    scope.scope_her2,
+    scope.scope_setting,
+    line.after_metastatic,
+    line.de_novo,
+    line.interval_unknown,
+    line.early,
+    line.late,
+    line.differ,
+    prior.residual,
+    safety.pregnancy,
+    options.first,
+    options.second,
+    options.later,
+    options.undetermined,
+    options.hormone_receptor,
+    prior.no_repeat,
+    prior.no_repeat_early,
+    prior.prior_tdxd,
+    prior.prior_toxicity,
+    prior.trial_population,
+    prior.approval,
+    safety.ild_agent_unknown,
+    safety.ild_grade2,
+    safety.ild_tdm1,
+    safety.ild_pre,
+    safety.ild_grade1,
+    safety.lvef_hold,
+    safety.lvef_not_studied,
+    safety.lvef_unknown,
+    safety.ecog2,
+    safety.ecog_poor,
+    caveats.cns_symptomatic,
+    caveats.cns_active,
+    caveats.cns_unknown,
+    caveats.gap_after_tdxd,
+    caveats.gap_adjuvant,
+    caveats.gap_tdm1,
+    caveats.gap_tki,
+    caveats.label_indication,
+    caveats.differ_db09,
+    caveats.none_left,
+)
+
+_OPTIONS_RULE: Final = {1: "OPTIONS-FIRST-LINE", 2: "OPTIONS-SECOND-LINE", 3: "OPTIONS-LATER-LINE"}
+ORDERING: Final = (
+    "Options are grouped by tier (preferred, alternative, other); within a tier they keep the "
+    "order of the option table for the line (data/decisions.toml), which follows the order the "
+    "sources list them, not a ranking of efficacy."
+)
+
+
+def classify_line(
+    agents: tuple[str, ...] | frozenset[str], cat: Catalogue | None = None
+) -> frozenset[str]:
+    """Which catalogue regimens a line of treatment with these agents counts as.
+
+    Examples:
+        >>> sorted(classify_line(("trastuzumab", "pertuzumab", "docetaxel", "letrozole")))
+        ['trastuzumab-pertuzumab-taxane']
+    """
+    return classify_agents(cat or load_catalogue(), frozenset(agents))
+
+
+@lru_cache(maxsize=8)
+def _supports(cat: Catalogue) -> Mapping[str, Support]:
+    return {
+        s.id: Support(s.source, s.id, s.number, s.grade, s.summary, s.reference)
+        for s in cat.statements.values()
+    }
+
+
+@lru_cache(maxsize=256)
+def _citations(cat: Catalogue, rid: str, support: tuple[str, ...]) -> tuple[str, ...]:
+    reg = cat.regimens[rid]
+    sup = _supports(cat)
+    cites = dict.fromkeys([*(sup[s].reference for s in support), *reg.references])
+    for tid in reg.trials:
+        for a in cat.trials[tid].analyses:
+            cites.setdefault(a.reference)
+    return tuple(cites)
+
+
+def _option(st: State, rid: str, c: Cand, reg: Regimen) -> Option:
+    support = tuple(c.support)
+    sup = _supports(st.cat)
+    doses = None
+    if st.s.weight_kg is not None:
+        doses = dose_regimen(reg, st.s.weight_kg, st.s.height_cm, st.cat)
+    return Option(
+        regimen=rid,
+        name=reg.name,
+        tier=c.tier,
+        why=tuple(dict.fromkeys(c.why)),
+        support=tuple(sup[s] for s in support),
+        trials=reg.trials,
+        citations=_citations(st.cat, rid, support),
+        notes=(*c.notes, *reg.notes),
+        doses=doses,
+    )
+
+
+def recommend(
+    scenario: Scenario | Mapping[str, Any], catalogue: Catalogue | None = None
+) -> Recommendation:
+    """Turn a patient scenario into a ranked, explained, cited recommendation.
+
+    Args:
+        scenario: a validated :class:`Scenario`, or a mapping that :func:`parse_scenario` accepts.
+        catalogue: the clinical data; defaults to the packaged catalogue.
+
+    Raises:
+        ScenarioError: only when a mapping is given and it is invalid.
+
+    Examples:
+        >>> rec = recommend({
+        ...     "her2": "positive", "setting": "metastatic", "as_of": "2026-06-01",
+        ...     "metastatic_diagnosis": "2026-05-20", "hormone_receptor": "negative",
+        ...     "early_treatment": {"agents": ["docetaxel", "trastuzumab", "pertuzumab"],
+        ...                         "her2_therapy_end": "2026-01-15"},
+        ...     "metastatic_lines": [], "brain_metastases": "none",
+        ...     "ild_history": "none", "lvef": 60, "pregnant": False,
+        ... })
+        >>> rec.line, rec.preferred
+        (2, ('trastuzumab-deruxtecan',))
+    """
+    cat = catalogue or load_catalogue()
+    s = scenario if isinstance(scenario, Scenario) else parse_scenario(scenario, cat)
+    st = State(s=s, cat=cat, h=read_history(s, cat))
+    trace: list[TraceStep] = []
+    for r in RULES:
+        if st.stop:
+            break
+        st.rule = r
+        finding = r.check(st)
+        if finding is not None:
+            trace.append(TraceStep(r.id, r.title, finding, r.references))
+    if not st.in_scope:
+        return Recommendation(
+            in_scope=False,
+            scope_reason=st.scope_reason,
+            line=None,
+            line_basis="",
+            line_by_source={},
+            options=(),
+            excluded=(),
+            alerts=(),
+            trace=tuple(trace),
+            as_of=s.as_of,
+            prior_metastatic_lines=st.h.prior_metastatic_lines,
+        )
+
+    # Every regimen not offered is accounted for.
+    table = min(st.line, 3) if st.line else 0
+    rule_id = _OPTIONS_RULE.get(table, "OPTIONS-LINE-UNDETERMINED")
+    where = f"line {st.line}" if st.line else "this scenario"
+    for rid in cat.regimens:
+        if rid not in st.cands and rid not in st.excluded:
+            reason = cat.decisions.not_listed.get(
+                (table, rid), f"not listed for {where} by ASCO 2022, NCCN or the labels"
+            )
+            st.excluded[rid] = Exclusion(rid, reason, rule_id)
+
+    order = {rid: i for i, rid in enumerate(st.cands)}
+    ranked = sorted(st.cands.items(), key=lambda kv: (TIER_RANK[kv[1].tier], order[kv[0]]))
+    opts = tuple(_option(st, rid, c, cat.regimens[rid]) for rid, c in ranked)
+    return Recommendation(
+        in_scope=True,
+        scope_reason="",
+        line=st.line,
+        line_basis=st.line_basis,
+        line_by_source=st.line_by_source,
+        options=opts,
+        excluded=tuple(st.excluded.values()),
+        alerts=tuple(st.alerts),
+        trace=tuple(trace),
+        as_of=s.as_of,
+        prior_metastatic_lines=st.h.prior_metastatic_lines,
+        ordering=ORDERING,
+    )

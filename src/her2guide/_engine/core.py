@@ -1,0 +1,183 @@
+"""The rule type and the working state one call to ``recommend()`` passes through its rules.
+
+A rule is a small function with a stable ID, a one-line title and the references behind
+it. Rules read the frozen :class:`~her2guide._history.History` and the decision tables in
+the catalogue; they change only the candidate tiers, exclusions and alerts held here.
+Promotions respect each candidate's cap, so a safety rule's ceiling is never undone by a
+later rule, and a rule that restores an option says why in the trace.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Final
+
+from .._catalogue import Catalogue
+from .._history import History
+from .._model import TIERS, Alert, Exclusion
+from .._scenario import Scenario
+
+__all__ = ["TIER_RANK", "Cand", "EngineError", "Rule", "State", "rule"]
+
+TIER_RANK: Final = {t: i for i, t in enumerate(TIERS)}
+
+TDXD: Final = "trastuzumab-deruxtecan"
+TDXD_P: Final = "trastuzumab-deruxtecan-pertuzumab"
+TDM1: Final = "trastuzumab-emtansine"
+THP: Final = "trastuzumab-pertuzumab-taxane"
+TTC: Final = "tucatinib-trastuzumab-capecitabine"
+ET_HER2: Final = "endocrine-her2"
+ET_ALONE: Final = "endocrine-alone"
+ABEMA: Final = "abemaciclib-trastuzumab-fulvestrant"
+TDXD_REGIMENS: Final = (TDXD, TDXD_P)
+
+
+class EngineError(RuntimeError):
+    """An internal inconsistency (e.g. an alert code not in the vocabulary): a bug, not bad input."""
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A decision rule: stable ID, one-line title, references, and the check it runs."""
+
+    id: str
+    title: str
+    references: tuple[str, ...]
+    check: Callable[[State], str | None] = field(repr=False, compare=False)
+
+    @property
+    def anchor(self) -> str:
+        """The section anchor on the algorithm page that explains this rule."""
+        return self.id.lower()
+
+
+def rule(rule_id: str, title: str, *refs: str) -> Callable[[Callable[[State], str | None]], Rule]:
+    """Make a :class:`Rule` from a check function (the ordered tuple lives in ``__init__``)."""
+
+    def make(fn: Callable[[State], str | None]) -> Rule:
+        return Rule(rule_id, title, refs, fn)
+
+    return make
+
+
+@dataclass(slots=True)
+class Cand:
+    """A candidate option while the rules run.
+
+    ``base`` is the best tier a source gives it; ``caps`` holds each rule's ceiling (rule ID →
+    tier). The effective tier is the worse of the two, so a ceiling set by a safety rule holds
+    whatever a later rule promotes, and a rule can lift only the ceiling it names.
+    """
+
+    base: str
+    why: list[str]
+    support: list[str]
+    notes: list[str] = field(default_factory=list)
+    caps: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def cap(self) -> str:
+        worst = "preferred"
+        for t in self.caps.values():
+            if TIER_RANK[t] > TIER_RANK[worst]:
+                worst = t
+        return worst
+
+    @property
+    def tier(self) -> str:
+        cap = self.cap
+        return self.base if TIER_RANK[self.base] >= TIER_RANK[cap] else cap
+
+
+@dataclass(slots=True)
+class State:
+    """Working state for one call; the scenario, catalogue and history are read-only."""
+
+    s: Scenario
+    cat: Catalogue
+    h: History
+    rule: Rule | None = None
+    in_scope: bool = True
+    scope_reason: str = ""
+    stop: bool = False
+    line: int | None = None
+    line_basis: str = ""
+    line_by_source: dict[str, int] = field(default_factory=dict)
+    #: the line readings whose option tables apply: {line: sources that read it}
+    readings: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    differ: bool = False
+    cands: dict[str, Cand] = field(default_factory=dict)
+    excluded: dict[str, Exclusion] = field(default_factory=dict)
+    alerts: list[Alert] = field(default_factory=list)
+
+    # -- helpers used by rules
+    def alert(self, code: str, message: str, *refs: str) -> None:
+        if code not in self.cat.decisions.alerts:
+            raise EngineError(f"alert code {code!r} is not in decisions.toml [[alert]]")
+        rid = self.rule.id if self.rule else ""
+        cites = tuple(refs) if refs else (self.rule.references if self.rule else ())
+        self.alerts.append(Alert(code, message, rid, cites))
+
+    def add(self, regimen: str, tier: str, why: str, support: tuple[str, ...] = ()) -> None:
+        """Offer ``regimen`` at ``tier`` (the better tier wins; caps still apply)."""
+        if regimen in self.excluded:
+            return
+        c = self.cands.get(regimen)
+        if c is None:
+            self.cands[regimen] = Cand(tier, [why], list(support))
+            return
+        if TIER_RANK[tier] < TIER_RANK[c.base]:
+            c.base = tier
+        c.why.append(why)
+        c.support.extend(x for x in support if x not in c.support)
+
+    def cap(self, regimen: str, tier: str, why: str) -> bool:
+        """At most ``tier`` from now on (held under the current rule's ID); True when the tier fell."""
+        c = self.cands.get(regimen)
+        if c is None:
+            return False
+        before = c.tier
+        key = self.rule.id if self.rule else ""
+        old = c.caps.get(key)
+        if old is None or TIER_RANK[tier] > TIER_RANK[old]:
+            c.caps[key] = tier
+        changed = c.tier != before
+        if changed or old is None:
+            c.why.append(why)
+        return changed
+
+    def uncap(self, regimen: str, rule_id: str, why: str) -> bool:
+        """Lift the ceiling that ``rule_id`` set, saying why; True when the tier rose."""
+        c = self.cands.get(regimen)
+        if c is None or rule_id not in c.caps:
+            return False
+        before = c.tier
+        del c.caps[rule_id]
+        c.why.append(why)
+        return c.tier != before
+
+    def promote(self, regimen: str, tier: str, why: str) -> bool:
+        """Raise the source tier to ``tier``; the caps still apply. True when the tier rose."""
+        c = self.cands.get(regimen)
+        if c is None or TIER_RANK[tier] >= TIER_RANK[c.base]:
+            return False
+        before = c.tier
+        c.base = tier
+        if c.tier == before:
+            return False
+        c.why.append(why)
+        return True
+
+    def exclude(self, regimen: str, reason: str) -> None:
+        self.cands.pop(regimen, None)
+        if regimen not in self.excluded:
+            self.excluded[regimen] = Exclusion(regimen, reason, self.rule.id if self.rule else "")
+
+    def note(self, regimen: str, text: str) -> None:
+        c = self.cands.get(regimen)
+        if c is not None and text not in c.notes:
+            c.notes.append(text)
+
+    def preferred(self) -> list[str]:
+        return [r for r, c in self.cands.items() if c.tier == "preferred"]

@@ -1,0 +1,231 @@
+"""What the patient already received: progression, early relapse, prior exposure,
+toxicity stops, trial populations and approval dates."""
+
+from __future__ import annotations
+
+from .core import TDXD, TDXD_REGIMENS, State, rule
+
+
+@rule(
+    "HIST-RESIDUAL-DISEASE",
+    "Residual disease after neoadjuvant therapy: was adjuvant T-DM1 or T-DXd given?",
+    "katherine-2019",
+    "geyer-2025-katherine",
+    "db05-2025",
+    "fda-tdxd-early-2026",
+)
+def residual(st: State) -> str | None:
+    early = st.s.early_treatment
+    if early is None or not early.residual_disease:
+        return None
+    agents = st.h.early_agents
+    if "trastuzumab-emtansine" in agents:
+        msg = (
+            "Residual invasive disease treated with adjuvant T-DM1 (KATHERINE): count it as prior "
+            "T-DM1 exposure when choosing metastatic therapy."
+        )
+    elif TDXD in agents:
+        msg = (
+            "Residual invasive disease treated with adjuvant T-DXd (DESTINY-Breast05): count it as "
+            "prior T-DXd exposure; no trial has studied metastatic therapy after it."
+        )
+    else:
+        msg = (
+            "Residual invasive disease after neoadjuvant therapy, but no adjuvant T-DM1 or T-DXd is "
+            "recorded. Adjuvant T-DM1 for 14 cycles is the evidence-based standard (KATHERINE: OS "
+            "HR 0.66), and in the US T-DXd has been approved since May 2026 for residual invasive "
+            "disease after neoadjuvant HER2-targeted treatment (DESTINY-Breast05 enrolled high-risk "
+            "patients). Confirm what was given: it changes what counts as prior therapy."
+        )
+    st.alert("residual-disease-history", msg)
+    return msg
+
+
+@rule(
+    "NO-REPEAT-PROGRESSED",
+    "Never re-offer a regimen, or a key agent, the disease progressed on",
+    "asco-2022",
+)
+def no_repeat(st: State) -> str | None:
+    h = st.h
+    hits = []
+    for reg in st.cat.regimens.values():
+        key = reg.key_agents & h.progressed_agents
+        if reg.id not in h.progressed_regimens and not key:
+            continue
+        if reg.signatures == (frozenset(),):
+            # endocrine therapy alone: another endocrine agent may follow
+            st.cap(
+                reg.id,
+                "other",
+                "Endocrine therapy alone was given before and the disease progressed: use an "
+                "endocrine agent it has not progressed on.",
+            )
+            continue
+        what = ", ".join(sorted(key)) if key else "this regimen"
+        st.exclude(reg.id, f"the disease progressed on {what}")
+        hits.append(reg.id)
+    if not hits:
+        return None
+    ongoing = h.last is not None and h.last.outcome == "ongoing"
+    tail = " (the ongoing line is read as stopping for progression)" if ongoing else ""
+    return f"Set aside after progression: {', '.join(hits)}{tail}."
+
+
+@rule(
+    "NO-REPEAT-EARLY-RELAPSE",
+    "A regimen the disease relapsed early after is never preferred again (re-challenge)",
+    "asco-2022",
+    "nccn-breast",
+)
+def no_repeat_early(st: State) -> str | None:
+    agents = st.h.early_relapse_agents
+    r = st.h.relapse
+    if not agents or r is None:
+        return None
+    tier = "other" if r.within_all else "alternative"
+    hits = []
+    for rid in list(st.cands):
+        key = st.cat.regimens[rid].key_agents & agents
+        if key and st.cap(
+            rid,
+            tier,
+            f"Recurrence came inside a relapse window after (neo)adjuvant {', '.join(sorted(key))}: "
+            "this would be a re-challenge, and no trial supports re-challenge.",
+        ):
+            hits.append(rid)
+    return (
+        f"Re-challenge after early relapse, at most '{tier}': {', '.join(hits)}." if hits else None
+    )
+
+
+@rule("PRIOR-TDXD", "T-DXd already received: ASCO 2.1 no longer applies", "asco-2022", "db05-2025")
+def prior_tdxd(st: State) -> str | None:
+    h = st.h
+    received = TDXD in h.early_agents or any(
+        TDXD in ex.agents and ex.outcome != "toxicity" for ex in h.lines
+    )
+    if not received:
+        return None
+    changed = [
+        r
+        for r in TDXD_REGIMENS
+        if st.cap(
+            r,
+            "other",
+            "T-DXd was received before; ASCO rec. 2.1 applies to patients who have not "
+            "received it, and no trial has studied re-treatment.",
+        )
+    ]
+    return f"T-DXd received before: {', '.join(changed) or 'no T-DXd option left'}."
+
+
+@rule(
+    "PRIOR-TOXICITY",
+    "A line stopped for toxicity is not progression: the agent that caused it is not first "
+    "choice; the rest of the regimen may continue",
+    "asco-2022",
+    "nccn-breast",
+)
+def prior_toxicity(st: State) -> str | None:
+    h = st.h
+    if not h.toxicity_agents:
+        return None
+    for i in h.unattributed_toxicity_lines:
+        st.alert(
+            "missing-information",
+            f"metastatic_lines[{i - 1}] stopped for toxicity without toxicity_agents: every agent "
+            "of that line is treated as the cause. Say which agent caused it (toxicity_agents).",
+        )
+    demoted = []
+    for rid in list(st.cands):
+        key = st.cat.regimens[rid].key_agents & h.toxicity_agents
+        if key:
+            if st.cap(
+                rid,
+                "other",
+                f"{', '.join(sorted(key))} was stopped for toxicity; re-treat only after "
+                "reviewing the reason.",
+            ):
+                demoted.append(rid)
+            continue
+    kept = []
+    for ex in h.lines:
+        if ex.outcome != "toxicity":
+            continue
+        for rid in ex.regimens:
+            reg = st.cat.regimens[rid]
+            if rid not in st.cands or reg.key_agents & ex.toxicity_agents:
+                continue
+            partners = ", ".join(sorted(ex.toxicity_agents))
+            st.cands[rid].why.append(
+                f"Stopped for toxicity of {partners}, not progression: the HER2-directed agents may "
+                "continue (ASCO 2022 rec. 4.0: when chemotherapy stops, continue the HER2-targeted "
+                "therapy; NCCN: trastuzumab + pertuzumab maintenance). Change the partner agent "
+                "(e.g. another taxane) or continue the antibodies alone."
+            )
+            support = st.cands[rid].support
+            support.extend(s for s in ("asco-2022-4.0", "nccn-maintenance") if s not in support)
+            kept.append(rid)
+    parts = []
+    if demoted:
+        parts.append(f"not first choice after a toxicity stop: {', '.join(demoted)}")
+    if kept:
+        parts.append(f"may continue with another partner: {', '.join(kept)}")
+    return "; ".join(parts).capitalize() + "." if parts else None
+
+
+def _cap_applies(st: State, when: str) -> bool:
+    h = st.h
+    if when == "relapse-within-12-months":
+        return h.relapse is not None and h.relapse.within_12
+    if when == "prior-metastatic-chemo-or-her2":
+        return any(ex.kind in ("her2", "chemotherapy") for ex in h.lines)
+    return h.endocrine_only_lines > 1  # prior-endocrine-lines-over-1
+
+
+@rule(
+    "TRIAL-POPULATION",
+    "Outside the population of the trial behind an option: not preferred",
+    "cleopatra-eligibility",
+    "db09-asco-2025-lba1008",
+)
+def trial_population(st: State) -> str | None:
+    hits = []
+    for cap in st.cat.decisions.caps:
+        if cap.regimen in st.cands and _cap_applies(st, cap.when):
+            if st.cap(cap.regimen, cap.tier, cap.reason):
+                hits.append(cap.regimen)
+            sup = st.cands[cap.regimen].support
+            sup.extend(s for s in cap.statements if s not in sup)
+    return (
+        f"At most 'alternative' outside the trial population: {', '.join(hits)}." if hits else None
+    )
+
+
+@rule(
+    "APPROVAL-AS-OF",
+    "An option not yet approved on the scenario's date is not preferred",
+    "fda-tdxd-pertuzumab-2025",
+    "tdxd-approval-2022",
+)
+def approval(st: State) -> str | None:
+    as_of, line = st.s.as_of, st.line or 1
+    if as_of is None:
+        return None
+    hits = []
+    for rid in list(st.cands):
+        us = [a for a in st.cat.decisions.approvals if a.regimen == rid and a.jurisdiction == "US"]
+        if not us:
+            continue
+        if any(a.effective <= as_of and a.min_line <= line for a in us):
+            continue
+        later = [a for a in us if a.effective > as_of and a.min_line <= line] or us
+        st.cap(
+            rid,
+            "other",
+            f"Not yet FDA-approved for line {line} on {as_of.isoformat()} "
+            f"(approved {later[0].shown}: {later[0].indication})",
+        )
+        hits.append(rid)
+    return f"Not yet approved on as_of: {', '.join(hits)}." if hits else None
