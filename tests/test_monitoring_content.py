@@ -36,7 +36,8 @@ def test_tdm1_hyperbilirubinemia_action_per_grade(cat: Catalogue, rule_id: str) 
     assert rule.agent == "trastuzumab-emtansine"
     assert rule.topic == "hepatic"
     assert "bilirubin" in rule.condition.lower()
-    assert low in rule.condition and high in rule.condition
+    assert low in rule.condition
+    assert high in rule.condition
     assert action in rule.action
 
 
