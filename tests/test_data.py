@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,9 @@ def test_every_reference_has_a_link_and_is_cited(cat: Catalogue) -> None:
     used.update(t.reference for t in cat.toxicity)
     used.update(ref for r in RULES for ref in r.references)
     used.update(DOSING_REFERENCES)
+    # approvals.toml has no loader yet; its references count as used.
+    approvals = ROOT / "src" / "her2guide" / "data" / "approvals.toml"
+    used.update(a["reference"] for a in tomllib.loads(approvals.read_text("utf-8"))["approval"])
     # References cited only on site pages or in notebooks count as used there.
     pages = [*ROOT.glob("docs/**/*.md"), *ROOT.glob("notebooks/*.py")]
     text = "\n".join(p.read_text(encoding="utf-8") for p in pages)
@@ -146,3 +150,46 @@ def test_loader_rejects_unknown_fields(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(catalogue_module, "_read", _fake_read(doc))
     with pytest.raises(DataError, match="unknown field"):
         catalogue_module._load_references()
+
+
+def _trial(**extra: Any) -> dict[str, Any]:
+    base = {"id": "t1", "name": "T1", "phase": "3", "setting": "second-line", "population": "p",
+            "arms": "a vs b", "regimens": []}  # fmt: skip
+    return {**base, **extra}
+
+
+def test_trial_phase_is_a_closed_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A free-text phase (the old HER2CLIMB record) fails naming file, record, field, value
+    and the allowed phases."""
+    doc = {"trial": [_trial(phase="randomised, placebo-controlled")]}
+    monkeypatch.setattr(catalogue_module, "_read", _fake_read(doc))
+    with pytest.raises(DataError) as err:
+        catalogue_module._load_trials()
+    msg = str(err.value)
+    assert "trials.toml" in msg
+    assert "[[trial]] t1" in msg
+    assert "'phase'" in msg
+    assert "'randomised, placebo-controlled'" in msg
+    assert "1 | 1b | 1/2 | 2 | 2/3 | 3 | 3b | 3b/4 | 4" in msg
+
+
+def test_trial_design_tokens_are_a_closed_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Design words go in `design`, one known token each; contradictions are rejected."""
+    doc = {"trial": [_trial(design=["randomised", "blinded"])]}
+    monkeypatch.setattr(catalogue_module, "_read", _fake_read(doc))
+    with pytest.raises(DataError) as err:
+        catalogue_module._load_trials()
+    assert "'design'" in str(err.value)
+    assert "'blinded'" in str(err.value)
+    assert "double-blind" in str(err.value)
+    doc = {"trial": [_trial(design=["double-blind", "open-label"])]}
+    monkeypatch.setattr(catalogue_module, "_read", _fake_read(doc))
+    with pytest.raises(DataError, match="not both"):
+        catalogue_module._load_trials()
+
+
+def test_her2climb_is_a_randomised_double_blind_phase_2_trial(cat: Catalogue) -> None:
+    """HER2CLIMB: "Phase 2 Randomized, Double-Blinded, Controlled Study" (NCT02614794)."""
+    trial = cat.trials["her2climb"]
+    assert trial.phase == "2"
+    assert {"randomised", "double-blind", "placebo-controlled"} <= set(trial.design)

@@ -110,6 +110,7 @@ class Trial:
     arms: str
     regimens: tuple[str, ...]
     analyses: tuple[Analysis, ...]
+    design: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -362,6 +363,32 @@ def _load_references(file: str = "references.toml") -> dict[str, Reference]:
     return _unique(refs, file, "reference")
 
 
+TRIAL_PHASES: Final = ("1", "1b", "1/2", "2", "2/3", "3", "3b", "3b/4", "4")
+TRIAL_DESIGNS: Final = (
+    "randomised",
+    "non-randomised",
+    "single-arm",
+    "double-blind",
+    "open-label",
+    "placebo-controlled",
+    "active-controlled",
+)
+_DESIGN_CONFLICTS: Final = (("randomised", "non-randomised"), ("randomised", "single-arm"), ("double-blind", "open-label"))  # fmt: skip
+
+
+def _trial_design(r: _Reader) -> tuple[str, ...]:
+    design = r.strings("design", required=False)
+    for token in design:
+        if token not in TRIAL_DESIGNS:
+            raise r.fail("design", token, " | ".join(TRIAL_DESIGNS))
+    if len(set(design)) != len(design):
+        raise r.fail("design", list(design), "each design token at most once")
+    for a, b in _DESIGN_CONFLICTS:
+        if a in design and b in design:
+            raise r.fail("design", list(design), f"not both {a!r} and {b!r}")
+    return design
+
+
 def _load_trials(file: str = "trials.toml") -> dict[str, Trial]:
     trials = []
     for i, raw in enumerate(_records(_read(file), file, "trial")):
@@ -388,7 +415,8 @@ def _load_trials(file: str = "trials.toml") -> dict[str, Trial]:
             Trial(
                 id=r.ident(),
                 name=r.text("name"),
-                phase=r.text("phase"),
+                phase=r.choice("phase", TRIAL_PHASES),
+                design=_trial_design(r),
                 setting=r.choice(
                     "setting",
                     (

@@ -21,7 +21,16 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
-from ._catalogue import Analysis, Catalogue, Component, Figure, Regimen, Statement, load_catalogue
+from ._catalogue import (
+    Analysis,
+    Catalogue,
+    Component,
+    Figure,
+    Regimen,
+    Statement,
+    Trial,
+    load_catalogue,
+)
 from ._engine import RULES, Rule
 from ._model import INTENDED_USE
 
@@ -110,6 +119,16 @@ class ScenarioLink:
 
 
 # --------------------------------------------------------------------------- small helpers
+
+
+def trial_design(trial: Trial) -> str:
+    """Phase and design tokens in reading order, e.g. ``phase 2, randomised, double-blind``.
+
+    >>> from her2guide import load_catalogue
+    >>> trial_design(load_catalogue().trials["her2climb"])
+    'phase 2, randomised, double-blind, placebo-controlled'
+    """
+    return ", ".join((f"phase {trial.phase}", *trial.design))
 
 
 def _num(value: float) -> str:
@@ -521,7 +540,7 @@ class Page:
         out = [
             f"{heading} {t.name} {{#{t.id}}}",
             "",
-            f"- **Design:** phase {t.phase}; {t.arms}.",
+            f"- **Design:** {trial_design(t)}; {t.arms}.",
             f"- **Population:** {t.population}",
         ]
         if regs:
