@@ -66,6 +66,7 @@ class OptionRow:
     statements: tuple[str, ...]
     why: str
     tier_low_burden: str = ""
+    until: dt.date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,9 +228,10 @@ def load_decisions(
             statements=stmts(r),
             why=r.text("why"),
             tier_low_burden=_tier(r, "tier_low_burden", required=False),
+            until=r.get("until", dt.date, required=False),
         )
         check(r, "regimen", row.regimen, regimens, "regimen")
-        if any(o.regimen == row.regimen for o in options[line]):
+        if any(o.regimen == row.regimen and o.until == row.until for o in options[line]):
             raise r.fail("regimen", row.regimen, f"one row per regimen in line {line}")
         r.done()
         options[line].append(row)

@@ -131,7 +131,11 @@ def early(st: State) -> str | None:
         return None
     line = st.h.her2_lines_advanced + 2
     st.line_by_source = st.h.line_by_source(_sources(st))
-    basis = f"recurrence {_when(r.days)}: it counts as a HER2-directed line under ASCO, NCCN and the labels"
+    basis = (
+        f"recurrence {_when(r.days)}, inside every source's window: ASCO 2022 rec. 5.0 says to "
+        "follow the second-line recommendations; NCCN's rapid-progression footnote and the T-DXd "
+        "and T-DM1 labels' 6-month clause apply, so it counts as a HER2-directed line"
+    )
     if st.h.lines:
         basis += f"; {_metastatic_words(st)}"
     _set(st, line, basis)

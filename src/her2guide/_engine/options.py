@@ -13,6 +13,8 @@ def _add_rows(
     for row in rows:
         if row.hormone_receptor != hr:
             continue
+        if row.until is not None and (st.s.as_of is None or st.s.as_of >= row.until):
+            continue
         tier = row.tier
         if row.tier_low_burden and st.s.low_disease_burden:
             tier = row.tier_low_burden
@@ -121,7 +123,7 @@ def hormone_receptor(st: State) -> str | None:
     if hr == "negative":
         for rid in hr_only:
             st.exclude(rid, "hormone-receptor-negative disease")
-        return None
+        return "HR-negative: endocrine-based options set aside."
     n = 0
     cap = "alternative" if st.line is None else ""
     for line in sorted(st.readings):

@@ -191,16 +191,25 @@ def _cap_applies(st: State, when: str) -> bool:
     "db09-asco-2025-lba1008",
 )
 def trial_population(st: State) -> str | None:
-    hits = []
+    hits, reasons = [], []
     for cap in st.cat.decisions.caps:
         if cap.regimen in st.cands and _cap_applies(st, cap.when):
             if st.cap(cap.regimen, cap.tier, cap.reason):
                 hits.append(cap.regimen)
+                reasons.append(cap.reason)
             sup = st.cands[cap.regimen].support
             sup.extend(s for s in cap.statements if s not in sup)
-    return (
-        f"At most 'alternative' outside the trial population: {', '.join(hits)}." if hits else None
+    if not hits:
+        return None
+    st.alert(
+        "evidence-gap",
+        "Outside the trial population: "
+        + " ".join(dict.fromkeys(reasons))
+        + " No trial answers this patient's case, so these options are not preferred: "
+        + ", ".join(hits)
+        + ".",
     )
+    return f"At most 'alternative' outside the trial population: {', '.join(hits)}."
 
 
 @rule(
@@ -213,12 +222,21 @@ def approval(st: State) -> str | None:
     as_of, line = st.s.as_of, st.line or 1
     if as_of is None:
         return None
-    hits = []
+    hits, gone = [], []
     for rid in list(st.cands):
         us = [a for a in st.cat.decisions.approvals if a.regimen == rid and a.jurisdiction == "US"]
         if not us:
             continue
         if any(a.effective <= as_of and a.min_line <= line for a in us):
+            continue
+        first = min(us, key=lambda a: a.effective)
+        if first.effective > as_of:
+            st.exclude(
+                rid,
+                f"not FDA-approved for any indication on {as_of.isoformat()} (first approval "
+                f"{first.shown}: {first.indication})",
+            )
+            gone.append(rid)
             continue
         later = [a for a in us if a.effective > as_of and a.min_line <= line] or us
         st.cap(
@@ -228,4 +246,6 @@ def approval(st: State) -> str | None:
             f"(approved {later[0].shown}: {later[0].indication})",
         )
         hits.append(rid)
+    if gone:
+        hits.append("not yet approved at all: " + ", ".join(gone))
     return f"Not yet approved on as_of: {', '.join(hits)}." if hits else None

@@ -169,23 +169,18 @@ def ild_pre(st: State) -> str | None:
 
 @rule(
     "ILD-DRUG-GRADE1",
-    "Grade 1 ILD on T-DXd: T-DXd may resume only after resolution, per the label",
+    "Grade 1 drug-induced ILD: T-DXd not preferred; on T-DXd it may resume only after resolution",
     "enhertu-us-label",
+    "nccn-breast",
 )
 def ild_grade1(st: State) -> str | None:
     if st.s.ild_history != "drug_grade1":
         return None
-    if not _caused_by(st, TDXD):
-        st.alert(
-            "ild-caution",
-            "Prior grade 1 drug-induced ILD from another drug: not a T-DXd label exclusion; if "
-            "T-DXd is used, monitor closely for ILD.",
-        )
-        return "Grade 1 ILD from another drug: caution alert; options unchanged."
-    resumed = []
-    stopped_for_ild = any(
+    on_tdxd = _caused_by(st, TDXD)
+    stopped_for_ild = on_tdxd and any(
         TDXD in ex.toxicity_agents for ex in st.h.lines if ex.outcome == "toxicity"
     )
+    resumed = []
     for rid in TDXD_REGIMENS:
         if rid not in st.cands:
             continue
@@ -193,25 +188,39 @@ def ild_grade1(st: State) -> str | None:
             rid,
             "PRIOR-TOXICITY",
             "Lifted by ILD-DRUG-GRADE1: the T-DXd label lets treatment resume after grade 1 ILD has "
-            "resolved to grade 0, so the toxicity stop does not demote it.",
+            "resolved to grade 0, so the toxicity stop itself does not rule it out.",
         ):
             resumed.append(rid)
-        st.note(
+        st.cap(
             rid,
-            "Grade 1 ILD on T-DXd before: resume only after resolution to grade 0; same dose if "
-            "resolved within 28 days of onset, else reduce one level (label).",
+            "alternative",
+            "Grade 1 ILD/pneumonitis before: not preferred (NCCN: no trial data with an ILD history)."
+            + (
+                " On T-DXd: resume only after resolution to grade 0; same dose if resolved within "
+                "28 days of onset, otherwise one level lower (label)."
+                if on_tdxd
+                else " It was caused by another drug, so the T-DXd label's ILD rules do not apply."
+            ),
         )
-    st.alert(
-        "ild-caution",
-        "Prior grade 1 ILD on T-DXd: under the label, T-DXd resumes only after resolution to grade "
-        "0 (same dose if resolved within 28 days, else one level lower); a recurrence at grade ≥2 "
-        "means permanent discontinuation.",
-    )
-    return (
-        f"Grade 1 ILD on T-DXd: may resume after resolution ({', '.join(resumed)})."
-        if resumed
-        else "Grade 1 ILD on T-DXd: resume-after-resolution rule noted."
-    )
+    if on_tdxd:
+        st.alert(
+            "ild-caution",
+            "Prior grade 1 ILD on T-DXd: under the label, T-DXd resumes only after resolution to "
+            "grade 0 (same dose if resolved within 28 days, else one level lower); a recurrence at "
+            "grade ≥2 means permanent discontinuation. her2guide does not prefer it.",
+        )
+    else:
+        st.alert(
+            "ild-caution",
+            "Prior grade 1 drug-induced ILD from another drug: not a T-DXd label exclusion, but NCCN "
+            "notes there are no data with an ILD history; T-DXd is not preferred, and if used, "
+            "monitor closely for ILD.",
+            "enhertu-us-label",
+            "nccn-breast",
+        )
+    where = "on T-DXd" if on_tdxd else "from another drug"
+    tail = f"; may resume after resolution: {', '.join(resumed)}" if resumed else ""
+    return f"Grade 1 ILD {where}: T-DXd regimens at most 'alternative'{tail}."
 
 
 # --------------------------------------------------------------------------- heart
