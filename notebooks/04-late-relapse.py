@@ -121,7 +121,8 @@ assert rec.option("trastuzumab-deruxtecan") is None
 # ## What would change the answer: the same decision made before December 2025
 #
 # her2guide evaluates every scenario on its `as_of` date. Moved back to November 2025, before
-# the US approval, T-DXd + pertuzumab is shown but no longer preferred.
+# the US approval, T-DXd + pertuzumab had no US approval at all, so it is set aside (rule
+# `APPROVAL-AS-OF`), and THP is the preferred first line.
 
 # %%
 earlier = recommend(
@@ -132,7 +133,10 @@ Compare(**{"decided November 2026": rec, "decided November 2025": earlier})
 # %%
 # FDA approval date 15 December 2025: before it, THP alone is the preferred first-line regimen.
 assert earlier.preferred == ("trastuzumab-pertuzumab-taxane",)
-assert earlier.option("trastuzumab-deruxtecan-pertuzumab").tier == "other"
+assert earlier.option("trastuzumab-deruxtecan-pertuzumab") is None
+assert {e.regimen: e.rule for e in earlier.excluded}[
+    "trastuzumab-deruxtecan-pertuzumab"
+] == "APPROVAL-AS-OF"
 
 # %% [markdown]
 # ## References

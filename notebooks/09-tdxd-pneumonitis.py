@@ -47,7 +47,9 @@ Compare = nb.compare
 # %% [markdown]
 # ## The scenario
 #
-# T-DXd is recorded as stopped for **toxicity**, and the ILD history as drug-induced grade ≥2.
+# T-DXd is recorded as stopped for **toxicity** (the pneumonitis), the ILD history as
+# drug-induced grade ≥2, and `ild_agent` names T-DXd as its cause: each label's ILD rule is
+# applied to its own drug.
 
 # %%
 from her2guide import recommend
@@ -60,10 +62,15 @@ patient = {
     "hormone_receptor": "negative",
     "metastatic_lines": [
         {"agents": ["docetaxel", "trastuzumab", "pertuzumab"], "stopped": "progression"},
-        {"agents": ["trastuzumab deruxtecan"], "stopped": "toxicity"},
+        {
+            "agents": ["trastuzumab deruxtecan"],
+            "stopped": "toxicity",
+            "toxicity_agents": ["trastuzumab deruxtecan"],
+        },
     ],
     "brain_metastases": "none",
     "ild_history": "drug_grade2_plus",
+    "ild_agent": "Enhertu",
     "lvef": 58,
     "pregnant": False,
 }
@@ -76,8 +83,10 @@ rec
 # 1. **T-DXd is permanently excluded.** The label requires permanent discontinuation after
 #    grade 2 or higher ILD/pneumonitis. This is the one lung situation where her2guide removes
 #    T-DXd rather than demoting it.
-# 2. **Line 3.** Two lines for metastatic disease have been given, so ASCO's third-line
-#    list applies, with no preferred regimen.
+# 2. **Still line 2.** T-DXd was stopped for toxicity, not progression, so the second line is
+#    not over (ASCO rec. 2.0 speaks of progression). With T-DXd gone, T-DM1 and the tucatinib
+#    regimen remain the second-line alternatives; no regimen is preferred, because the one the
+#    sources prefer is the one she cannot have.
 # 3. **Lung caution carries over.** T-DM1 must also be stopped permanently if ILD occurs on it;
 #    respiratory input before any further antibody-drug conjugate is sensible.
 
@@ -99,17 +108,20 @@ assert rec.option("trastuzumab-deruxtecan") is None
 assert rec.option("trastuzumab-deruxtecan-pertuzumab") is None
 assert any(e.regimen == "trastuzumab-deruxtecan" for e in rec.excluded)
 assert "ild-caution" in rec.alert_codes
-# ASCO 2022 rec. 3.0: third line, no single preferred regimen.
-assert rec.line == 3
+# A toxicity stop is not progression (ASCO 2022 rec. 2.0): still line 2; T-DXd, the preferred
+# second-line regimen (rec. 2.1), is gone, so nothing is preferred.
+assert rec.line == 2
 assert rec.preferred == ()
+assert rec.option("trastuzumab-emtansine").tier == "alternative"
 assert rec.option("tucatinib-trastuzumab-capecitabine") is not None
 
 # %% [markdown]
 # ## What would change the answer: grade 1 (asymptomatic) pneumonitis
 #
 # Under the label, grade 1 ILD means interrupting T-DXd until it resolves, not stopping it for
-# good. her2guide keeps T-DXd on the list (as `other`, since it was already given) with an
-# `ild-caution` alert that restates the label's grade 1 rule.
+# good: once it has resolved to grade 0, T-DXd may resume. her2guide keeps T-DXd on the list,
+# not preferred (there are no trial data after ILD), with an `ild-caution` alert that restates
+# the label's grade 1 rule.
 
 # %%
 grade1 = recommend({**patient, "ild_history": "drug_grade1"})

@@ -8,7 +8,10 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from her2guide import classify_line, load_catalogue, recommend
+import calendar
+import json
+
+from her2guide import load_catalogue, parse_scenario, recommend
 
 CAT = load_catalogue()
 AGENTS = sorted(CAT.agents)
@@ -39,6 +42,7 @@ agent_list = st.one_of(
 line = st.fixed_dictionaries(
     {"agents": agent_list, "stopped": st.sampled_from(["progression", "toxicity", "completed"])}
 )
+ADCS = ["T-DXd", "T-DM1", "docetaxel", None]
 
 
 @st.composite
@@ -57,12 +61,20 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
         "metastatic_diagnosis": dx,
         "hormone_receptor": draw(st.sampled_from(["positive", "negative", "unknown"])),
         "metastatic_lines": lines,
-        "brain_metastases": draw(st.sampled_from(["none", "stable", "active", "symptomatic"])),
+        "brain_metastases": draw(
+            st.sampled_from(["none", "stable", "active", "symptomatic", "unknown"])
+        ),
         "ild_history": draw(
             st.sampled_from(["none", "preexisting", "drug_grade1", "drug_grade2_plus"])
         ),
         "pregnant": draw(st.booleans()),
     }
+    if data["ild_history"].startswith("drug_"):
+        agent = draw(st.sampled_from(ADCS))
+        if agent:
+            data["ild_agent"] = agent
+    if draw(st.booleans()):
+        data["ecog"] = draw(st.integers(min_value=0, max_value=4))
     if draw(st.booleans()):
         end = draw(st.one_of(st.none(), st.dates(min_value=dt.date(2015, 1, 1), max_value=as_of)))
         data["early_treatment"] = {
@@ -100,15 +112,41 @@ def test_no_her2_therapy_preferred_or_offered_in_pregnancy(data: dict[str, Any])
     assert rec.preferred == ()
 
 
+def _in_scope(data: dict[str, Any]) -> bool:
+    return data["her2"] == "positive" and data["setting"] == "metastatic"
+
+
+def _six_months_later(d: dt.date, months: int) -> dt.date:
+    y, m = divmod(d.month - 1 + months, 12)
+    return dt.date(d.year + y, m + 1, min(d.day, calendar.monthrange(d.year + y, m + 1)[1]))
+
+
 @FAST
 @given(scenarios())
-def test_tdxd_never_preferred_with_grade2_or_preexisting_ild(data: dict[str, Any]) -> None:
-    """T-DXd regimens are never preferred with drug grade ≥2 or pre-existing ILD."""
-    for ild in ("drug_grade2_plus", "preexisting"):
-        rec = recommend({**data, "ild_history": ild})
-        assert not TDXD & set(rec.preferred)
-        if ild == "drug_grade2_plus":
-            assert not TDXD & {o.regimen for o in rec.options}
+def test_tdxd_never_preferred_with_any_ild_history(data: dict[str, Any]) -> None:
+    """Pre-existing or drug-induced ILD of any grade: no T-DXd regimen is preferred (NCCN: no data)."""
+    for ild in ("drug_grade1", "drug_grade2_plus", "preexisting"):
+        scen = {**data, "ild_history": ild}
+        if ild == "preexisting":
+            scen.pop("ild_agent", None)
+        assert not TDXD & set(recommend(scen).preferred)
+
+
+@FAST
+@given(scenarios())
+def test_no_tdxd_after_grade2_ild_on_tdxd(data: dict[str, Any]) -> None:
+    """Grade ≥2 ILD caused by T-DXd (or of unknown cause with T-DXd in the history): never offered (label)."""
+    rec = recommend({**data, "ild_history": "drug_grade2_plus", "ild_agent": "T-DXd"})
+    assert not TDXD & {o.regimen for o in rec.options}
+
+
+@FAST
+@given(scenarios())
+def test_no_tdm1_after_tdm1_pneumonitis(data: dict[str, Any]) -> None:
+    """ILD/pneumonitis of any grade on T-DM1: T-DM1 is never offered (Kadcyla: discontinue permanently)."""
+    for grade in ("drug_grade1", "drug_grade2_plus"):
+        rec = recommend({**data, "ild_history": grade, "ild_agent": "Kadcyla"})
+        assert "trastuzumab-emtansine" not in {o.regimen for o in rec.options}
 
 
 @FAST
@@ -138,17 +176,96 @@ def test_every_option_cites_resolving_references(data: dict[str, Any]) -> None:
 
 @FAST
 @given(scenarios())
-def test_no_option_repeats_a_progressed_regimen(data: dict[str, Any]) -> None:
-    """A regimen the disease progressed on (same regimen, or its key agent) is never offered."""
+def test_no_option_repeats_a_progressed_agent(data: dict[str, Any]) -> None:
+    """A regimen whose key agent (regimens.toml) the disease progressed on is never offered."""
     rec = recommend(data)
-    offered = {o.regimen for o in rec.options}
-    scen = __import__("her2guide").parse_scenario(data)
-    for ml in scen.metastatic_lines:
-        if ml.stopped != "progression":
-            continue
-        assert not classify_line(ml.agents) & offered
-        if "trastuzumab-deruxtecan" in ml.agents:
-            assert not TDXD & offered
+    scen = parse_scenario(data)
+    progressed = {
+        a
+        for ml in scen.metastatic_lines
+        if ml.stopped in ("progression", "ongoing")
+        for a in ml.agents
+    }
+    for o in rec.options:
+        assert not CAT.regimens[o.regimen].key_agents & progressed, o.regimen
+
+
+@FAST
+@given(scenarios())
+def test_no_preferred_rechallenge_after_early_relapse(data: dict[str, Any]) -> None:
+    """Relapse within 6 months of (neo)adjuvant HER2 therapy: a regimen sharing its key agent is not preferred."""
+    scen = parse_scenario(data)
+    early = scen.early_treatment
+    if not _in_scope(data) or early is None or early.her2_therapy_end is None:
+        return
+    if scen.metastatic_diagnosis > _six_months_later(early.her2_therapy_end, 6):
+        return
+    rec = recommend(scen)
+    for rid in rec.preferred:
+        assert not CAT.regimens[rid].key_agents & set(early.agents), rid
+
+
+@FAST
+@given(scenarios())
+def test_every_in_scope_answer_has_an_option_or_says_why(data: dict[str, Any]) -> None:
+    """Never an empty answer: at least one option, or the alert no-standard-option."""
+    rec = recommend(data)
+    if rec.in_scope:
+        assert rec.options or "no-standard-option" in rec.alert_codes
+
+
+@FAST
+@given(scenarios())
+def test_alerts_name_only_regimens_that_are_preferred(data: dict[str, Any]) -> None:
+    """An alert that says options are preferred names only regimens whose tier is preferred."""
+    rec = recommend(data)
+    for a in rec.alerts:
+        if "are preferred (" in a.message:
+            named = a.message.split("are preferred (", 1)[1].split(")", 1)[0].split(", ")
+            assert set(named) <= set(rec.preferred), (a.message, rec.preferred)
+
+
+@FAST
+@given(scenarios())
+def test_line_agrees_with_the_history(data: dict[str, Any]) -> None:
+    """line = 1 + HER2-directed metastatic lines ended by progression/completion (or ongoing)
+    + 1 when the recurrence came within 12 months of (neo)adjuvant HER2 therapy (ASCO 5.0)."""
+    scen = parse_scenario(data)
+    if not _in_scope(data):
+        return
+    her2 = {a.id for a in CAT.agents.values() if a.her2_directed}
+    ended = sum(
+        1
+        for ml in scen.metastatic_lines
+        if set(ml.agents) & her2 and ml.stopped in ("progression", "completed", "ongoing")
+    )
+    early = scen.early_treatment
+    expected: int | None = 1 + ended
+    if early is not None and set(early.agents) & her2:
+        if early.her2_therapy_end is None:
+            expected = None if ended == 0 else 1 + ended
+        elif scen.metastatic_diagnosis <= _six_months_later(early.her2_therapy_end, 12):
+            expected = 2 + ended
+    rec = recommend(scen)
+    assert expected == rec.line, rec.line_basis
+    assert rec.prior_metastatic_lines == len(scen.metastatic_lines)
+
+
+@FAST
+@given(scenarios())
+def test_json_is_byte_identical_across_runs(data: dict[str, Any]) -> None:
+    """The JSON form is the same bytes each time (no set ordering, no clock)."""
+    a = json.dumps(recommend(data).to_dict(), sort_keys=False)
+    b = json.dumps(recommend(data).to_dict(), sort_keys=False)
+    assert a == b
+
+
+@FAST
+@given(scenarios())
+def test_lvef_below_50_means_no_preferred_her2_option(data: dict[str, Any]) -> None:
+    """LVEF 40–49%: no HER2-directed regimen is preferred (not studied; case by case)."""
+    rec = recommend({**data, "lvef": 45.0})
+    assert not HER2_REGIMENS & set(rec.preferred)
 
 
 @FAST

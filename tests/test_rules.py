@@ -113,12 +113,27 @@ def test_LINE_uses_as_of_not_the_clock() -> None:
     assert "trastuzumab-deruxtecan-pertuzumab" in after.preferred
 
 
-def test_APPROVAL_AS_OF_fires_before_fda_date() -> None:
-    """Before 15 Dec 2025 T-DXd + pertuzumab is offered only as 'other'."""
-    rec = recommend(scenario(as_of="2025-12-14", metastatic_diagnosis="2025-12-01"))
-    option = rec.option("trastuzumab-deruxtecan-pertuzumab")
-    assert option is not None
-    assert option.tier == "other"
+def test_APPROVAL_AS_OF_sets_aside_a_regimen_not_yet_approved() -> None:
+    """On 14 Dec 2025 T-DXd + pertuzumab had no US approval (15 Dec 2025): set aside; a day later, preferred."""
+    before = recommend(scenario(as_of="2025-12-14", metastatic_diagnosis="2025-12-01"))
+    excluded = {e.regimen: e.rule for e in before.excluded}
+    assert excluded["trastuzumab-deruxtecan-pertuzumab"] == "APPROVAL-AS-OF"
+    after = recommend(scenario(as_of="2025-12-15", metastatic_diagnosis="2025-12-01"))
+    assert "trastuzumab-deruxtecan-pertuzumab" in after.preferred
+
+
+def test_APPROVAL_AS_OF_other_line_only_is_other() -> None:
+    """June 2021: T-DXd was approved (Dec 2019) only after ≥2 metastatic regimens, so at line 2 it is 'other'."""
+    rec = recommend(
+        scenario(
+            as_of="2021-06-01",
+            metastatic_diagnosis="2020-01-01",
+            metastatic_lines=[{"agents": THP, "stopped": "progression"}],
+        )
+    )
+    option = rec.option("trastuzumab-deruxtecan")
+    assert option is not None and option.tier == "other"
+    assert rec.preferred == ("trastuzumab-emtansine",)  # ASCO 2014: T-DM1 second line
 
 
 def test_HIST_RESIDUAL_DISEASE_asks_about_adjuvant_tdm1() -> None:
@@ -224,16 +239,46 @@ def test_CNS_ACTIVE_promotes_cns_active_regimens() -> None:
     assert {"trastuzumab-deruxtecan", "tucatinib-trastuzumab-capecitabine"} == set(rec.preferred)
 
 
-def test_ILD_DRUG_GRADE2_excludes_tdxd() -> None:
-    """Grade ≥2 drug ILD: T-DXd excluded with the ILD rule as reason."""
+def test_ILD_DRUG_GRADE2_excludes_tdxd_only_when_tdxd_caused_it() -> None:
+    """Grade ≥2 ILD on T-DXd: excluded by this rule; from docetaxel: offered only as 'other'."""
+    after_thp = [{"agents": THP, "stopped": "progression"}]
+    on_tdxd = recommend(
+        scenario(ild_history="drug_grade2_plus", ild_agent="T-DXd", metastatic_lines=after_thp)
+    )
+    assert {e.regimen: e.rule for e in on_tdxd.excluded}[
+        "trastuzumab-deruxtecan"
+    ] == "ILD-DRUG-GRADE2"
+    other = recommend(
+        scenario(ild_history="drug_grade2_plus", ild_agent="docetaxel", metastatic_lines=after_thp)
+    )
+    option = other.option("trastuzumab-deruxtecan")
+    assert option is not None and option.tier == "other"
+
+
+def test_ILD_TDM1_any_grade_excludes_tdm1_not_tdxd() -> None:
+    """Kadcyla: discontinue permanently after ILD/pneumonitis of any grade; T-DXd stays offered."""
     rec = recommend(
         scenario(
-            ild_history="drug_grade2_plus",
+            ild_history="drug_grade1",
+            ild_agent="T-DM1",
             metastatic_lines=[{"agents": THP, "stopped": "progression"}],
         )
     )
-    excluded = {e.regimen: e.rule for e in rec.excluded}
-    assert excluded["trastuzumab-deruxtecan"] == "ILD-DRUG-GRADE2"
+    assert {e.regimen: e.rule for e in rec.excluded}["trastuzumab-emtansine"] == "ILD-TDM1"
+    assert rec.option("trastuzumab-deruxtecan") is not None
+
+
+def test_ILD_AGENT_UNKNOWN_reads_every_adc_in_history_as_the_cause() -> None:
+    """Cause missing, T-DXd and T-DM1 both given before: both set aside; the field is named."""
+    lines = [
+        {"agents": THP, "stopped": "progression"},
+        {"agents": ["T-DM1"], "stopped": "progression"},
+        {"agents": ["T-DXd"], "stopped": "toxicity", "toxicity_agents": ["T-DXd"]},
+    ]
+    rec = recommend(scenario(ild_history="drug_grade2_plus", metastatic_lines=lines))
+    offered = {o.regimen for o in rec.options}
+    assert not {"trastuzumab-deruxtecan", "trastuzumab-emtansine"} & offered
+    assert any("ild_agent" in a.message for a in rec.alerts if a.code == "missing-information")
 
 
 def test_ILD_PREEXISTING_caution_not_contraindication() -> None:
@@ -249,14 +294,16 @@ def test_ILD_PREEXISTING_caution_not_contraindication() -> None:
     assert "ild-caution" in rec.alert_codes
 
 
-def test_ILD_DRUG_GRADE1_caution() -> None:
-    """Grade 1 drug ILD: caution alert, T-DXd keeps its tier."""
-    rec = recommend(
-        scenario(
-            ild_history="drug_grade1", metastatic_lines=[{"agents": THP, "stopped": "progression"}]
-        )
-    )
-    assert rec.preferred == ("trastuzumab-deruxtecan",)
+def test_ILD_DRUG_GRADE1_tdxd_offered_not_preferred() -> None:
+    """Grade 1 ILD on T-DXd, stopped for it: T-DXd may resume after resolution (label) — offered, not preferred."""
+    lines = [
+        {"agents": THP, "stopped": "progression"},
+        {"agents": ["T-DXd"], "stopped": "toxicity", "toxicity_agents": ["T-DXd"]},
+    ]
+    rec = recommend(scenario(ild_history="drug_grade1", ild_agent="T-DXd", metastatic_lines=lines))
+    option = rec.option("trastuzumab-deruxtecan")
+    assert option is not None and option.tier == "alternative"
+    assert rec.preferred == ()
     assert "ild-caution" in rec.alert_codes
 
 
@@ -301,7 +348,7 @@ def test_GAP_TDM1_RECHALLENGE() -> None:
     assert option.tier == "other"
 
 
-def test_DIFFER_TUCATINIB_INDICATION_only_after_one_regimen() -> None:
+def test_DIFFER_LABEL_INDICATION_tucatinib_after_one_regimen() -> None:
     """One prior metastatic regimen: US on-label, EU not → guidelines-differ."""
     rec = recommend(scenario(metastatic_lines=[{"agents": THP, "stopped": "progression"}]))
     assert any(
@@ -313,6 +360,114 @@ def test_DIFFER_FIRST_LINE_TDXD_PERTUZUMAB() -> None:
     """First line: the EU/ASCO/FDA status difference is raised."""
     rec = recommend(scenario())
     assert "DIFFER-FIRST-LINE-TDXD-PERTUZUMAB" in fired(rec)
+
+
+def test_LINE_AFTER_METASTATIC_endocrine_only_line_does_not_count() -> None:
+    """Letrozole alone first (HR-positive): the HER2-directed line about to start is still 1."""
+    rec = recommend(
+        scenario(
+            hormone_receptor="positive",
+            metastatic_lines=[{"agents": ["letrozole"], "stopped": "progression"}],
+        )
+    )
+    assert (rec.line, rec.prior_metastatic_lines) == (1, 1)
+
+
+def test_LINE_EARLY_RELAPSE_still_counts_after_metastatic_lines() -> None:
+    """Relapse 3 months after adjuvant trastuzumab, then T-DXd to progression: line 3 under every source."""
+    rec = recommend(
+        scenario(
+            metastatic_diagnosis="2025-09-01",
+            early_treatment={"agents": ["trastuzumab"], "her2_therapy_end": "2025-06-01"},
+            metastatic_lines=[{"agents": ["T-DXd"], "stopped": "progression"}],
+        )
+    )
+    assert rec.line == 3
+    assert rec.line_by_source == {"ASCO 2022": 3, "NCCN": 3, "FDA labels": 3}
+
+
+def test_PRIOR_TOXICITY_partner_toxicity_keeps_the_backbone() -> None:
+    """THP stopped for docetaxel toxicity: still line 1, THP preferred (change the taxane; ASCO 4.0)."""
+    rec = recommend(
+        scenario(
+            metastatic_lines=[
+                {"agents": THP, "stopped": "toxicity", "toxicity_agents": ["docetaxel"]}
+            ]
+        )
+    )
+    assert (rec.line, rec.preferred) == (1, ("trastuzumab-pertuzumab-taxane",))
+
+
+def test_NO_REPEAT_EARLY_RELAPSE_caps_rechallenge() -> None:
+    """Relapse 2 months after adjuvant T-DM1, then THP progression: T-DM1 at most 'other'."""
+    rec = recommend(
+        scenario(
+            metastatic_diagnosis="2025-10-01",
+            early_treatment={"agents": ["trastuzumab", "T-DM1"], "her2_therapy_end": "2025-08-01"},
+            metastatic_lines=[{"agents": THP, "stopped": "progression"}],
+        )
+    )
+    option = rec.option("trastuzumab-emtansine")
+    assert option is not None and option.tier == "other"
+    assert "NO-REPEAT-EARLY-RELAPSE" in fired(rec)
+
+
+def test_TRIAL_POPULATION_db09_after_prior_chemotherapy() -> None:
+    """Capecitabine alone first: T-DXd + pertuzumab at most 'alternative', with evidence-gap."""
+    rec = recommend(
+        scenario(metastatic_lines=[{"agents": ["capecitabine"], "stopped": "progression"}])
+    )
+    option = rec.option("trastuzumab-deruxtecan-pertuzumab")
+    assert option is not None and option.tier == "alternative"
+    assert "evidence-gap" in rec.alert_codes
+
+
+def test_CNS_STATUS_UNKNOWN_says_what_would_change() -> None:
+    """Brain status unknown: the alert names both branches (local therapy; CNS-active regimens)."""
+    rec = recommend(scenario(brain_metastases="unknown"))
+    msg = next(a.message for a in rec.alerts if a.code == "cns-status-unknown")
+    assert "local therapy" in msg and "tucatinib" in msg
+
+
+def test_PS_ECOG_2_notes_and_PS_ECOG_POOR_alerts() -> None:
+    """ECOG 2: a note on options, nothing demoted; ECOG 3: poor-performance-status, nothing preferred."""
+    after_thp = [{"agents": THP, "stopped": "progression"}]
+    two = recommend(scenario(ecog=2, metastatic_lines=after_thp))
+    assert two.preferred == ("trastuzumab-deruxtecan",)
+    assert any("ECOG 0–1" in n for o in two.options for n in o.notes)
+    three = recommend(scenario(ecog=3, metastatic_lines=after_thp))
+    assert three.preferred == ()
+    assert "poor-performance-status" in three.alert_codes
+
+
+def test_GAP_TKI_AFTER_TKI() -> None:
+    """After progression on the tucatinib regimen: evidence-gap for neratinib or lapatinib + capecitabine."""
+    lines = [
+        {"agents": THP, "stopped": "progression"},
+        {"agents": ["T-DXd"], "stopped": "progression"},
+        {"agents": ["tucatinib", "trastuzumab", "capecitabine"], "stopped": "progression"},
+    ]
+    rec = recommend(scenario(metastatic_lines=lines))
+    gap = [
+        a.message for a in rec.alerts if a.code == "evidence-gap" and a.rule == "GAP-TKI-AFTER-TKI"
+    ]
+    assert gap and "neratinib-capecitabine" in gap[0]
+
+
+@pytest.mark.parametrize("hr", ["negative", "positive"])
+def test_OPTIONS_NONE_LEFT_lvef_35_never_empty(hr: str) -> None:
+    """LVEF 35% at line 2: HR-negative → no option and no-standard-option; HR-positive → endocrine therapy alone."""
+    rec = recommend(
+        scenario(
+            lvef=35,
+            hormone_receptor=hr,
+            metastatic_lines=[{"agents": THP, "stopped": "progression"}],
+        )
+    )
+    if hr == "negative":
+        assert rec.options == () and "no-standard-option" in rec.alert_codes
+    else:
+        assert [o.regimen for o in rec.options] == ["endocrine-alone"]
 
 
 def test_every_regimen_is_offered_or_excluded(cat: object) -> None:

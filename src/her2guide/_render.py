@@ -65,13 +65,14 @@ STAGES: Final = (
     (("SAFETY-",), "Safety gate", "Is any HER2-directed therapy possible now?"),
     (("OPTIONS-",), "Options by line", "What do the sources list for this line?"),
     (
-        ("NO-REPEAT", "PRIOR-", "APPROVAL-"),
+        ("NO-REPEAT", "PRIOR-", "TRIAL-", "APPROVAL-"),
         "Prior treatment",
         "What was already given, or not yet approved?",
     ),
     (("CNS-",), "Brain metastases", "Do brain metastases change the order?"),
     (("ILD-",), "Lung", "Does lung disease change the order?"),
     (("CARDIO-",), "Heart", "Does heart function allow HER2-directed therapy?"),
+    (("PS-",), "Performance status", "Was this patient's fitness studied?"),
     (("GAP-",), "Evidence gaps", "Where does no trial answer the question?"),
     (("DIFFER-",), "Sources differ", "Where do guidelines and labels disagree?"),
 )
