@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 TARGET_TEST_S = 120.0
 TARGET_SITE_S = 20.0
 TARGET_PAGE_KB = 400.0
-TARGET_MEDIAN_US = 100.0
+TARGET_MEDIAN_US = 30.0
 
 
 def _uv() -> str:

@@ -1,54 +1,65 @@
-"""approvals.toml parses, follows its header grammar and points at existing IDs.
-
-There is no loader for this file yet (the engine work adds one); until then this test keeps
-the data honest: exactly one of `date` or `month`, known jurisdictions, and every regimen
-and reference ID resolves.
-"""
+"""approvals.toml, read by the decisions loader: dates as the sources give them, and a bad
+record fails at load time naming file, record, field and value."""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-import tomllib
-from pathlib import Path
-from typing import Any
 
-from her2guide import Catalogue
+import pytest
 
-APPROVALS = Path(__file__).resolve().parents[1] / "src" / "her2guide" / "data" / "approvals.toml"
-_FIELDS = {"regimen", "jurisdiction", "date", "month", "indication", "reference", "quote"}
+from her2guide import Catalogue, DataError
 
 
-def _records() -> list[dict[str, Any]]:
-    with APPROVALS.open("rb") as fh:
-        records: list[dict[str, Any]] = tomllib.load(fh)["approval"]
-    return records
+def _us(cat: Catalogue, regimen: str) -> list[tuple[dt.date, str, int]]:
+    return [
+        (a.effective, a.shown, a.min_line)
+        for a in cat.decisions.approvals
+        if a.regimen == regimen and a.jurisdiction == "US"
+    ]
 
 
-def test_approvals_follow_the_header_grammar(cat: Catalogue) -> None:
-    """Every record names a known regimen and reference and has a date or a month, not both."""
-    records = _records()
-    assert records
-    for rec in records:
-        where = f"{rec.get('regimen')}/{rec.get('jurisdiction')}"
-        assert set(rec) <= _FIELDS, where
-        assert rec["regimen"] in cat.regimens, where
-        assert rec["reference"] in cat.references, where
-        assert rec["jurisdiction"] in {"US", "EU"}, where
-        assert ("date" in rec) != ("month" in rec), where
-        if "date" in rec:
-            assert isinstance(rec["date"], dt.date), where
-        else:
-            assert re.fullmatch(r"(19|20)\d\d-(0[1-9]|1[0-2])", rec["month"]), where
-        assert rec["indication"].strip(), where
-        assert rec["quote"].strip(), where
+def test_exact_days_where_the_source_gives_them(cat: Catalogue) -> None:
+    """FDA notice: T-DXd + pertuzumab on 15 Dec 2025; FDA press release: tucatinib on 17 Apr 2020."""
+    assert (dt.date(2025, 12, 15), "2025-12-15", 1) in _us(cat, "trastuzumab-deruxtecan-pertuzumab")
+    assert (dt.date(2020, 4, 17), "2020-04-17", 1) in _us(cat, "tucatinib-trastuzumab-capecitabine")
 
 
-def test_key_approval_dates(cat: Catalogue) -> None:
-    """Dates that gate first-line T-DXd + pertuzumab and second-line T-DXd (fact sheet §4)."""
-    by_key = {
-        (r["regimen"], r["jurisdiction"], r.get("date") or r.get("month")) for r in _records()
-    }
-    assert ("trastuzumab-deruxtecan-pertuzumab", "US", dt.date(2025, 12, 15)) in by_key
-    assert ("trastuzumab-deruxtecan", "US", "2022-05") in by_key
-    assert not any(r == "trastuzumab-deruxtecan-pertuzumab" and j == "EU" for r, j, _ in by_key)
+def test_month_only_counts_from_the_last_day_and_carries_the_line(cat: Catalogue) -> None:
+    """ESMO-MCBS: T-DXd accelerated approval December 2019 (after ≥2 metastatic regimens), regular May 2022."""
+    assert _us(cat, "trastuzumab-deruxtecan") == [
+        (dt.date(2019, 12, 31), "December 2019", 3),
+        (dt.date(2022, 5, 31), "May 2022", 2),
+    ]
+
+
+def test_every_record_resolves(cat: Catalogue) -> None:
+    """Each approval names a regimen and a reference that exist."""
+    assert cat.decisions.approvals
+    for a in cat.decisions.approvals:
+        assert a.regimen in cat.regimens
+        assert a.reference in cat.references
+
+
+def test_a_bad_month_fails_loudly(monkeypatch: pytest.MonkeyPatch) -> None:
+    """month = '2020-13' is refused with file, field and the allowed form."""
+    import her2guide._catalogue as catalogue_module
+    import her2guide._decisions as decisions_module
+
+    real = catalogue_module._read
+
+    def corrupt(file: str) -> dict[str, object]:
+        doc = real(file)
+        if file == "approvals.toml":
+            rec = doc["approval"][0]  # type: ignore[index]
+            rec.pop("date", None)
+            rec["month"] = "2020-13"
+        return doc
+
+    monkeypatch.setattr(decisions_module, "read_toml", corrupt)
+    catalogue_module.load_catalogue.cache_clear()
+    try:
+        with pytest.raises(DataError, match=r"approvals\.toml.*'month'.*2020-13.*YYYY-MM"):
+            catalogue_module.load_catalogue()
+    finally:
+        monkeypatch.undo()
+        catalogue_module.load_catalogue.cache_clear()

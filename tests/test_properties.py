@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+import json
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-import calendar
-import json
 
 from her2guide import load_catalogue, parse_scenario, recommend
 

@@ -132,7 +132,8 @@ def test_APPROVAL_AS_OF_other_line_only_is_other() -> None:
         )
     )
     option = rec.option("trastuzumab-deruxtecan")
-    assert option is not None and option.tier == "other"
+    assert option is not None
+    assert option.tier == "other"
     assert rec.preferred == ("trastuzumab-emtansine",)  # ASCO 2014: T-DM1 second line
 
 
@@ -252,7 +253,8 @@ def test_ILD_DRUG_GRADE2_excludes_tdxd_only_when_tdxd_caused_it() -> None:
         scenario(ild_history="drug_grade2_plus", ild_agent="docetaxel", metastatic_lines=after_thp)
     )
     option = other.option("trastuzumab-deruxtecan")
-    assert option is not None and option.tier == "other"
+    assert option is not None
+    assert option.tier == "other"
 
 
 def test_ILD_TDM1_any_grade_excludes_tdm1_not_tdxd() -> None:
@@ -302,7 +304,8 @@ def test_ILD_DRUG_GRADE1_tdxd_offered_not_preferred() -> None:
     ]
     rec = recommend(scenario(ild_history="drug_grade1", ild_agent="T-DXd", metastatic_lines=lines))
     option = rec.option("trastuzumab-deruxtecan")
-    assert option is not None and option.tier == "alternative"
+    assert option is not None
+    assert option.tier == "alternative"
     assert rec.preferred == ()
     assert "ild-caution" in rec.alert_codes
 
@@ -408,7 +411,8 @@ def test_NO_REPEAT_EARLY_RELAPSE_caps_rechallenge() -> None:
         )
     )
     option = rec.option("trastuzumab-emtansine")
-    assert option is not None and option.tier == "other"
+    assert option is not None
+    assert option.tier == "other"
     assert "NO-REPEAT-EARLY-RELAPSE" in fired(rec)
 
 
@@ -418,7 +422,8 @@ def test_TRIAL_POPULATION_db09_after_prior_chemotherapy() -> None:
         scenario(metastatic_lines=[{"agents": ["capecitabine"], "stopped": "progression"}])
     )
     option = rec.option("trastuzumab-deruxtecan-pertuzumab")
-    assert option is not None and option.tier == "alternative"
+    assert option is not None
+    assert option.tier == "alternative"
     assert "evidence-gap" in rec.alert_codes
 
 
@@ -426,7 +431,8 @@ def test_CNS_STATUS_UNKNOWN_says_what_would_change() -> None:
     """Brain status unknown: the alert names both branches (local therapy; CNS-active regimens)."""
     rec = recommend(scenario(brain_metastases="unknown"))
     msg = next(a.message for a in rec.alerts if a.code == "cns-status-unknown")
-    assert "local therapy" in msg and "tucatinib" in msg
+    assert "local therapy" in msg
+    assert "tucatinib" in msg
 
 
 def test_PS_ECOG_2_notes_and_PS_ECOG_POOR_alerts() -> None:
@@ -451,7 +457,8 @@ def test_GAP_TKI_AFTER_TKI() -> None:
     gap = [
         a.message for a in rec.alerts if a.code == "evidence-gap" and a.rule == "GAP-TKI-AFTER-TKI"
     ]
-    assert gap and "neratinib-capecitabine" in gap[0]
+    assert gap
+    assert "neratinib-capecitabine" in gap[0]
 
 
 @pytest.mark.parametrize("hr", ["negative", "positive"])
@@ -465,7 +472,8 @@ def test_OPTIONS_NONE_LEFT_lvef_35_never_empty(hr: str) -> None:
         )
     )
     if hr == "negative":
-        assert rec.options == () and "no-standard-option" in rec.alert_codes
+        assert rec.options == ()
+        assert "no-standard-option" in rec.alert_codes
     else:
         assert [o.regimen for o in rec.options] == ["endocrine-alone"]
 

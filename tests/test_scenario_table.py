@@ -97,4 +97,5 @@ def test_case(case: dict[str, Any]) -> None:
         assert case["line_by_source"] == rec.line_by_source
     for regimen, tier in case.get("tiers", {}).items():
         option = rec.option(regimen)
-        assert option is not None and option.tier == tier, f"{regimen}: {option and option.tier}"
+        assert option is not None
+        assert option.tier == tier, f"{regimen}: {option and option.tier}"

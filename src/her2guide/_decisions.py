@@ -12,7 +12,7 @@ import calendar
 import datetime as dt
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final
 
 from ._catalogue import DataError
@@ -129,6 +129,11 @@ class Decisions:
     lvef: tuple[LvefCut, ...]
     indications: tuple[Indication, ...]
     approvals: tuple[Approval, ...]
+    #: derived indexes (built by the loader, read by the engine)
+    us_approvals: Mapping[str, tuple[Approval, ...]] = field(default_factory=dict)
+    #: (regimen, line 1–3) → the first US approval date covering that line (absent: no record)
+    us_approved_from: Mapping[tuple[str, int], dt.date | None] = field(default_factory=dict)
+    indications_by_regimen: Mapping[str, tuple[Indication, ...]] = field(default_factory=dict)
 
 
 def _tier(r: Reader, fld: str, *, required: bool = True) -> str:
@@ -258,7 +263,7 @@ def load_decisions(
         r.done()
         caps.append(cap)
 
-    cuts = []
+    cuts: list[LvefCut] = []
     for i, raw in enumerate(records(doc, file, "lvef")):
         r = Reader(file, "lvef", raw, i)
         cut = LvefCut(
@@ -301,7 +306,23 @@ def load_decisions(
         r.done()
         approvals.append(ap)
 
+    approvals.sort(key=lambda a: a.effective)
+    us: dict[str, list[Approval]] = {}
+    for ap in approvals:
+        if ap.jurisdiction == "US":
+            us.setdefault(ap.regimen, []).append(ap)
+    approved_from: dict[tuple[str, int], dt.date | None] = {}
+    for reg, aps in us.items():
+        for line in (1, 2, 3):
+            covering = [a.effective for a in aps if a.min_line <= line]
+            approved_from[(reg, line)] = min(covering) if covering else None
+    by_regimen: dict[str, list[Indication]] = {}
+    for ind in indications:
+        by_regimen.setdefault(ind.regimen, []).append(ind)
     return Decisions(
+        us_approvals={k: tuple(v) for k, v in us.items()},
+        us_approved_from=approved_from,
+        indications_by_regimen={k: tuple(v) for k, v in by_regimen.items()},
         alerts=alerts,
         windows=tuple(windows),
         options={k: tuple(v) for k, v in options.items()},
@@ -309,5 +330,5 @@ def load_decisions(
         caps=tuple(caps),
         lvef=tuple(cuts),
         indications=tuple(indications),
-        approvals=tuple(sorted(approvals, key=lambda a: a.effective)),
+        approvals=tuple(approvals),
     )

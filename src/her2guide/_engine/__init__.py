@@ -9,6 +9,7 @@ one call. The engine does no I/O and never reads the clock: time-relative rules 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any, Final
@@ -16,7 +17,7 @@ from typing import Any, Final
 from .._catalogue import Catalogue, Regimen, load_catalogue
 from .._dosing import dose_regimen
 from .._history import classify_agents, read_history
-from .._model import TIERS, Exclusion, Option, Recommendation, Support, TraceStep
+from .._model import Exclusion, Option, Recommendation, Support, TraceStep
 from .._scenario import Scenario, parse_scenario
 from . import caveats, line, options, prior, safety, scope
 from .core import TIER_RANK, Cand, EngineError, Rule, State
@@ -108,23 +109,43 @@ def _citations(cat: Catalogue, rid: str, support: tuple[str, ...]) -> tuple[str,
     return tuple(cites)
 
 
-def _option(st: State, rid: str, c: Cand, reg: Regimen) -> Option:
-    support = tuple(c.support)
-    sup = _supports(st.cat)
-    doses = None
-    if st.s.weight_kg is not None:
-        doses = dose_regimen(reg, st.s.weight_kg, st.s.height_cm, st.cat)
+@lru_cache(maxsize=1024)
+def _not_listed(cat: Catalogue, rid: str, table: int, where: str, rule_id: str) -> Exclusion:
+    reason = cat.decisions.not_listed.get(
+        (table, rid), f"not listed for {where} by ASCO 2022, NCCN or the labels"
+    )
+    return Exclusion(rid, reason, rule_id)
+
+
+@lru_cache(maxsize=8192)
+def _built(
+    cat: Catalogue,
+    rid: str,
+    tier: str,
+    why: tuple[str, ...],
+    support: tuple[str, ...],
+    notes: tuple[str, ...],
+) -> Option:
+    # Options are immutable values: the same content is built once (a pure constructor, memoised).
+    reg = cat.regimens[rid]
+    sup = _supports(cat)
     return Option(
         regimen=rid,
         name=reg.name,
-        tier=c.tier,
-        why=tuple(dict.fromkeys(c.why)),
+        tier=tier,
+        why=tuple(dict.fromkeys(why)),
         support=tuple(sup[s] for s in support),
         trials=reg.trials,
-        citations=_citations(st.cat, rid, support),
-        notes=(*c.notes, *reg.notes),
-        doses=doses,
+        citations=_citations(cat, rid, support),
+        notes=(*notes, *reg.notes),
     )
+
+
+def _option(st: State, rid: str, c: Cand, reg: Regimen) -> Option:
+    opt = _built(st.cat, rid, c.tier, tuple(c.why), tuple(c.support), tuple(c.notes))
+    if st.s.weight_kg is None:
+        return opt
+    return dataclasses.replace(opt, doses=dose_regimen(reg, st.s.weight_kg, st.s.height_cm, st.cat))
 
 
 def recommend(
@@ -183,10 +204,7 @@ def recommend(
     where = f"line {st.line}" if st.line else "this scenario"
     for rid in cat.regimens:
         if rid not in st.cands and rid not in st.excluded:
-            reason = cat.decisions.not_listed.get(
-                (table, rid), f"not listed for {where} by ASCO 2022, NCCN or the labels"
-            )
-            st.excluded[rid] = Exclusion(rid, reason, rule_id)
+            st.excluded[rid] = _not_listed(cat, rid, table, where, rule_id)
 
     order = {rid: i for i, rid in enumerate(st.cands)}
     ranked = sorted(st.cands.items(), key=lambda kv: (TIER_RANK[kv[1].tier], order[kv[0]]))

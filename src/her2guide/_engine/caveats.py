@@ -224,12 +224,11 @@ def label_indication(st: State) -> str | None:
     h = st.h
     out = []
     by_regimen: dict[str, dict[str, bool]] = {}
-    for ind in st.cat.decisions.indications:
-        if ind.regimen not in st.cands:
-            continue
-        met = h.prior_her2_any >= ind.prior_any and h.prior_her2_metastatic >= ind.prior_metastatic
-        by_regimen.setdefault(ind.regimen, {})[ind.jurisdiction] = met
-        if not met:
+    by = st.cat.decisions.indications_by_regimen
+    for ind in (i for rid in st.cands if rid in by for i in by[rid]):
+        ok = h.prior_her2_any >= ind.prior_any and h.prior_her2_metastatic >= ind.prior_metastatic
+        by_regimen.setdefault(ind.regimen, {})[ind.jurisdiction] = ok
+        if not ok:
             st.note(
                 ind.regimen,
                 f"Outside the {ind.jurisdiction} label ({ind.text}); the patient has had "
@@ -241,9 +240,7 @@ def label_indication(st: State) -> str | None:
             name = st.cat.regimens[rid].name
             on = [j for j, m in met.items() if m]
             off = [j for j, m in met.items() if not m]
-            texts = {
-                i.jurisdiction: i.text for i in st.cat.decisions.indications if i.regimen == rid
-            }
+            texts = {i.jurisdiction: i.text for i in by[rid]}
             st.alert(
                 "guidelines-differ",
                 f"{name}: on-label in the {', '.join(on)} ("
@@ -251,11 +248,7 @@ def label_indication(st: State) -> str | None:
                 + f"), not in the {', '.join(off)} ("
                 + "; ".join(texts[j] for j in off)
                 + ").",
-                *(
-                    st.cat.statements[i.statement].reference
-                    for i in st.cat.decisions.indications
-                    if i.regimen == rid
-                ),
+                *(st.cat.statements[i.statement].reference for i in by[rid]),
             )
     return "; ".join(out) + "." if out else None
 

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+from .._catalogue import Catalogue
 from .._decisions import OptionRow
 from .core import THP, State, rule
+
+
+@lru_cache(maxsize=8)
+def _hr_only(cat: Catalogue) -> tuple[str, ...]:
+    return tuple(r.id for r in cat.regimens.values() if r.hormone_receptor_positive_only)
 
 
 def _add_rows(
@@ -109,7 +117,7 @@ def undetermined(st: State) -> str | None:
 )
 def hormone_receptor(st: State) -> str | None:
     hr = st.s.hormone_receptor
-    hr_only = [r.id for r in st.cat.regimens.values() if r.hormone_receptor_positive_only]
+    hr_only = _hr_only(st.cat)
     if hr == "unknown":
         st.alert(
             "missing-information",

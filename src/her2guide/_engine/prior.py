@@ -48,6 +48,8 @@ def residual(st: State) -> str | None:
 )
 def no_repeat(st: State) -> str | None:
     h = st.h
+    if not h.progressed_agents:
+        return None
     hits = []
     for reg in st.cat.regimens.values():
         key = reg.key_agents & h.progressed_agents
@@ -223,12 +225,15 @@ def approval(st: State) -> str | None:
     if as_of is None:
         return None
     hits, gone = [], []
+    dec = st.cat.decisions
+    table = min(line, 3)
     for rid in list(st.cands):
-        us = [a for a in st.cat.decisions.approvals if a.regimen == rid and a.jurisdiction == "US"]
-        if not us:
+        if (rid, table) not in dec.us_approved_from:
+            continue  # no approval recorded: not gated
+        since = dec.us_approved_from[(rid, table)]
+        if since is not None and since <= as_of:
             continue
-        if any(a.effective <= as_of and a.min_line <= line for a in us):
-            continue
+        us = dec.us_approvals[rid]
         first = min(us, key=lambda a: a.effective)
         if first.effective > as_of:
             st.exclude(
