@@ -440,7 +440,7 @@ def test_PS_ECOG_2_notes_and_PS_ECOG_POOR_alerts() -> None:
     after_thp = [{"agents": THP, "stopped": "progression"}]
     two = recommend(scenario(ecog=2, metastatic_lines=after_thp))
     assert two.preferred == ("trastuzumab-deruxtecan",)
-    assert any("ECOG 0–1" in n for o in two.options for n in o.notes)
+    assert any("ECOG 0 vs 1" in n for o in two.options for n in o.notes)
     three = recommend(scenario(ecog=3, metastatic_lines=after_thp))
     assert three.preferred == ()
     assert "poor-performance-status" in three.alert_codes

@@ -84,7 +84,8 @@ def to_markdown(
         )
         return f"**Out of scope.** {reason}\n\n<small>{INTENDED_USE}</small>"
     line = f"Line {rec.line}" if rec.line else "Line not determined"
-    out = [f"**{line}** — {rec.line_basis}.", ""]
+    out = [f"**{line}** of HER2-directed therapy — {rec.line_basis}.", ""]
+    out += [f"Prior metastatic lines (any kind): {rec.prior_metastatic_lines}.", ""]
     if rec.line_by_source:
         out.append(
             "Line by source: " + ", ".join(f"{k} {v}" for k, v in rec.line_by_source.items()) + "."
@@ -96,6 +97,8 @@ def to_markdown(
         out += ["**Alerts**", ""]
         out += [f"- `{a.code}` — {a.message}" for a in rec.alerts]
         out.append("")
+    if rec.options and rec.ordering:
+        out += [f"*{rec.ordering}*", ""]
     for o in rec.options:
         out += _option_md(o, cat)
     if rec.excluded:
@@ -119,7 +122,10 @@ def to_text(rec: Recommendation, catalogue: Catalogue | None = None) -> str:
     if not rec.in_scope:
         out += ["OUT OF SCOPE", f"  {rec.scope_reason}"]
         return "\n".join(out)
-    out.append(f"Line: {rec.line if rec.line else 'not determined'} — {rec.line_basis}")
+    out.append(
+        f"Line (HER2-directed): {rec.line if rec.line else 'not determined'} — {rec.line_basis}"
+    )
+    out.append(f"  prior metastatic lines, any kind: {rec.prior_metastatic_lines}")
     if rec.line_by_source:
         out.append("  by source: " + ", ".join(f"{k} {v}" for k, v in rec.line_by_source.items()))
     pref = ", ".join(cat.regimens[r].name for r in rec.preferred) or "none"
@@ -128,13 +134,15 @@ def to_text(rec: Recommendation, catalogue: Catalogue | None = None) -> str:
         out.append("ALERTS")
         out += [f"  [{a.code}] {a.message}" for a in rec.alerts]
         out.append("")
-    out.append("OPTIONS")
+    out.append("OPTIONS" + (f" ({rec.ordering})" if rec.options and rec.ordering else ""))
     if not rec.options:
         out.append("  none")
     for o in rec.options:
         out.append(f"  {o.tier.upper():<11} {o.name} ({o.regimen})")
         for w in o.why:
             out.append(f"              - {w}")
+        for n in o.notes:
+            out.append(f"              note: {n}")
         for s in o.support:
             grade = f" {s.grade}" if s.grade else ""
             num = f" {s.number}" if s.number else ""

@@ -323,23 +323,25 @@ def lvef_unknown(st: State) -> str | None:
 
 @rule(
     "PS-ECOG-2",
-    "ECOG 2: the trials behind these options enrolled ECOG 0–1",
-    "cortes-2022-db03",
-    "murthy-2020-her2climb",
+    "ECOG 2: outside the performance status the pivotal trials enrolled",
+    "her2climb-nct02614794",
 )
 def ecog2(st: State) -> str | None:
     if st.s.ecog != 2:
         return None
     for rid in st.cands:
-        st.note(rid, "ECOG 2: the pivotal trials enrolled patients with ECOG 0–1; weigh fitness.")
-    return "ECOG 2: trial populations were ECOG 0–1 (note on each option)."
+        st.note(
+            rid,
+            "ECOG 2: outside the trials' populations (HER2CLIMB, for one, stratified by ECOG 0 "
+            "vs 1, registry NCT02614794); weigh fitness and toxicity.",
+        )
+    return "ECOG 2: outside the enrolled performance status (note on each option)."
 
 
 @rule(
     "PS-ECOG-POOR",
     "ECOG 3–4: no trial evidence; nothing preferred; consider best supportive care",
-    "cortes-2022-db03",
-    "murthy-2020-her2climb",
+    "her2climb-nct02614794",
 )
 def ecog_poor(st: State) -> str | None:
     if st.s.ecog is None or st.s.ecog < 3:
@@ -353,8 +355,8 @@ def ecog_poor(st: State) -> str | None:
     ]
     st.alert(
         "poor-performance-status",
-        f"ECOG {st.s.ecog}: the trials behind every option enrolled ECOG 0–1, so no option is "
-        "preferred; consider best supportive care and discuss goals of care. Any systemic therapy "
-        "is an individual decision.",
+        f"ECOG {st.s.ecog}: no trial behind these options enrolled patients this unwell (HER2CLIMB, "
+        "for one, enrolled ECOG 0–1), so no option is preferred; consider best supportive care and "
+        "discuss goals of care. Any systemic therapy is an individual decision.",
     )
     return f"ECOG {st.s.ecog}: options at most 'alternative' ({len(capped)} changed)."
