@@ -73,8 +73,9 @@ RULES: Final[tuple[Rule, ...]] = (
 _OPTIONS_RULE: Final = {1: "OPTIONS-FIRST-LINE", 2: "OPTIONS-SECOND-LINE", 3: "OPTIONS-LATER-LINE"}
 ORDERING: Final = (
     "Options are grouped by tier (preferred, alternative, other); within a tier they keep the "
-    "order of the option table for the line (data/decisions.toml), which follows the order the "
-    "sources list them, not a ranking of efficacy."
+    "order of the option table for the reported line (data/decisions.toml), then those of any "
+    "other line reading; the tables follow the order the sources list them, not a ranking of "
+    "efficacy."
 )
 
 
@@ -206,8 +207,13 @@ def recommend(
         if rid not in st.cands and rid not in st.excluded:
             st.excluded[rid] = _not_listed(cat, rid, table, where, rule_id)
 
+    # Within a tier: the reported line's table first (in its order), then any other reading's.
+    own = {o.regimen for o in cat.decisions.options.get(table, ())}
     order = {rid: i for i, rid in enumerate(st.cands)}
-    ranked = sorted(st.cands.items(), key=lambda kv: (TIER_RANK[kv[1].tier], order[kv[0]]))
+    ranked = sorted(
+        st.cands.items(),
+        key=lambda kv: (TIER_RANK[kv[1].tier], kv[0] not in own, order[kv[0]]),
+    )
     opts = tuple(_option(st, rid, c, cat.regimens[rid]) for rid, c in ranked)
     return Recommendation(
         in_scope=True,
