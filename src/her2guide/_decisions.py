@@ -41,6 +41,8 @@ CAP_CONDITIONS: Final = (
 )
 LVEF_EFFECTS: Final = ("exclude-her2", "cap-alternative")
 JURISDICTIONS: Final = ("US", "EU")
+#: message IDs the engine reads from [[message]]
+MESSAGES: Final = ("residual-no-adjuvant-adc",)
 _MONTH: Final = re.compile(r"^(\d{4})-(\d{2})$")
 
 
@@ -134,6 +136,9 @@ class Decisions:
     #: (regimen, line 1–3) → the first US approval date covering that line (absent: no record)
     us_approved_from: Mapping[tuple[str, int], dt.date | None] = field(default_factory=dict)
     indications_by_regimen: Mapping[str, tuple[Indication, ...]] = field(default_factory=dict)
+    messages: Mapping[str, str] = field(default_factory=dict)
+    #: regimen → (why it is promoted with active brain metastases, statements)
+    cns: Mapping[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
 
 
 def _tier(r: Reader, fld: str, *, required: bool = True) -> str:
@@ -296,6 +301,22 @@ def load_decisions(
         r.done()
         indications.append(ind)
 
+    messages: dict[str, str] = {}
+    for i, raw in enumerate(records(doc, file, "message")):
+        r = Reader(file, "message", raw, i)
+        messages[r.ident("id")] = r.text("text")
+        r.done()
+    for need in MESSAGES:
+        if need not in messages:
+            raise DataError(f"{file}: [[message]] id {need!r} is missing (the engine uses it)")
+    cns: dict[str, tuple[str, tuple[str, ...]]] = {}
+    for i, raw in enumerate(records(doc, file, "cns")):
+        r = Reader(file, "cns", raw, i)
+        reg = r.ident("regimen")
+        check(r, "regimen", reg, regimens, "regimen")
+        cns[reg] = (r.text("text"), stmts(r))
+        r.done()
+
     afile = "approvals.toml"
     approvals = []
     for i, raw in enumerate(records(read_toml(afile), afile, "approval")):
@@ -320,6 +341,8 @@ def load_decisions(
     for ind in indications:
         by_regimen.setdefault(ind.regimen, []).append(ind)
     return Decisions(
+        messages=messages,
+        cns=cns,
         us_approvals={k: tuple(v) for k, v in us.items()},
         us_approved_from=approved_from,
         indications_by_regimen={k: tuple(v) for k, v in by_regimen.items()},

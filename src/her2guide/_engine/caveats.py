@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from .._catalogue import Catalogue
-from .core import TDM1, TDXD, TDXD_P, TTC, State, rule
+from .core import TDM1, TDXD, TDXD_P, State, rule
 
 
 @lru_cache(maxsize=64)
@@ -54,21 +54,16 @@ def cns_active(st: State) -> str | None:
         return (
             "Active brain metastases at first line: usual first-line options; local therapy review."
         )
+    evidence = st.cat.decisions.cns
     for rid in list(st.cands):
         if not st.cat.regimens[rid].cns_active:
             continue
-        ev = (
-            "HER2CLIMB: 1-year PFS 24.9% vs 0% with brain metastases (ASCO 2022 brain metastases "
-            "rec. 7.1, weak; NCCN preferred with systemic and CNS progression)."
-            if rid == TTC
-            else "DESTINY-Breast12: CNS response 71.7% in measurable brain metastases."
-        )
-        if (
-            st.promote(rid, "preferred", "Active brain metastases: CNS-active regimen. " + ev)
-            and rid == TTC
+        ev, statements = evidence.get(rid, ("", ()))
+        if st.promote(
+            rid, "preferred", f"Active brain metastases: CNS-active regimen. {ev}".strip()
         ):
             sup = st.cands[rid].support
-            sup.extend(s for s in ("asco-bm-2022-7.1", "nccn-tucatinib-cns") if s not in sup)
+            sup.extend(s for s in statements if s not in sup)
     # Composed after the tiers are settled: name only what is preferred now.
     preferred = [r for r in st.preferred() if st.cat.regimens[r].cns_active]
     held = [

@@ -30,13 +30,7 @@ def residual(st: State) -> str | None:
             "prior T-DXd exposure; no trial has studied metastatic therapy after it."
         )
     else:
-        msg = (
-            "Residual invasive disease after neoadjuvant therapy, but no adjuvant T-DM1 or T-DXd is "
-            "recorded. Adjuvant T-DM1 for 14 cycles is the evidence-based standard (KATHERINE: OS "
-            "HR 0.66), and in the US T-DXd has been approved since May 2026 for residual invasive "
-            "disease after neoadjuvant HER2-targeted treatment (DESTINY-Breast05 enrolled high-risk "
-            "patients). Confirm what was given: it changes what counts as prior therapy."
-        )
+        msg = st.cat.decisions.messages["residual-no-adjuvant-adc"]
     st.alert("residual-disease-history", msg)
     return msg
 
