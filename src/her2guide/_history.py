@@ -18,7 +18,7 @@ from functools import lru_cache
 from typing import Final
 
 from ._catalogue import Catalogue
-from ._scenario import Scenario
+from ._scenario import EarlyTreatment, MetastaticLine, Scenario
 
 __all__ = ["Exposure", "History", "Relapse", "add_months", "classify_agents", "read_history"]
 
@@ -167,13 +167,24 @@ def _kind(cat: Catalogue, agents: frozenset[str]) -> str:
 
 def read_history(s: Scenario, cat: Catalogue) -> History:
     """Read the scenario's early treatment and metastatic lines once, as frozen facts."""
+    return _read(cat, s.early_treatment, s.metastatic_lines, s.metastatic_diagnosis)
+
+
+@lru_cache(maxsize=16384)
+def _read(
+    cat: Catalogue,
+    early_treatment: EarlyTreatment | None,
+    metastatic_lines: tuple[MetastaticLine, ...],
+    metastatic_diagnosis: dt.date | None,
+) -> History:
+    # A pure function of the history fields alone (memoised: many scenarios share a history).
     early = None
     relapse = None
     without_end = False
-    if s.early_treatment is not None and s.early_treatment.agents:
-        agents = frozenset(s.early_treatment.agents)
+    if early_treatment is not None and early_treatment.agents:
+        agents = frozenset(early_treatment.agents)
         early = Exposure(0, agents, "relapse", _kind(cat, agents), classify_agents(cat, agents))
-        end, dx = s.early_treatment.her2_therapy_end, s.metastatic_diagnosis
+        end, dx = early_treatment.her2_therapy_end, metastatic_diagnosis
         if early.her2_directed and end is None:
             without_end = True
         elif early.her2_directed and end is not None and dx is not None:
@@ -191,7 +202,7 @@ def read_history(s: Scenario, cat: Catalogue) -> History:
     prog_regs: set[str] = set()
     tox: set[str] = set()
     unattributed = []
-    for i, ml in enumerate(s.metastatic_lines, start=1):
+    for i, ml in enumerate(metastatic_lines, start=1):
         agents = frozenset(ml.agents)
         kind = _kind(cat, agents)
         regs = classify_agents(cat, agents)

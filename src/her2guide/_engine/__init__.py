@@ -110,6 +110,11 @@ def _citations(cat: Catalogue, rid: str, support: tuple[str, ...]) -> tuple[str,
     return tuple(cites)
 
 
+@lru_cache(maxsize=4096)
+def _step(r: Rule, finding: str) -> TraceStep:
+    return TraceStep(r.id, r.title, finding, r.references)
+
+
 @lru_cache(maxsize=1024)
 def _not_listed(cat: Catalogue, rid: str, table: int, where: str, rule_id: str) -> Exclusion:
     reason = cat.decisions.not_listed.get(
@@ -183,7 +188,7 @@ def recommend(
         st.rule = r
         finding = r.check(st)
         if finding is not None:
-            trace.append(TraceStep(r.id, r.title, finding, r.references))
+            trace.append(_step(r, finding))
     if not st.in_scope:
         return Recommendation(
             in_scope=False,
