@@ -217,35 +217,54 @@ def gap_tki(st: State) -> str | None:
 )
 def label_indication(st: State) -> str | None:
     h = st.h
-    out = []
-    by_regimen: dict[str, dict[str, bool]] = {}
     by = st.cat.decisions.indications_by_regimen
-    for ind in (i for rid in st.cands if rid in by for i in by[rid]):
-        ok = h.prior_her2_any >= ind.prior_any and h.prior_her2_metastatic >= ind.prior_metastatic
-        by_regimen.setdefault(ind.regimen, {})[ind.jurisdiction] = ok
-        if not ok:
-            st.note(
-                ind.regimen,
-                f"Outside the {ind.jurisdiction} label ({ind.text}); the patient has had "
-                f"{h.prior_her2_any} anti-HER2 regimen(s), {h.prior_her2_metastatic} for metastatic disease.",
-            )
-            out.append(f"{ind.regimen} outside {ind.jurisdiction} label")
-    for rid, met in by_regimen.items():
+    regs = tuple(rid for rid in st.cands if rid in by)
+    if not regs:
+        return None
+    notes, alerts, out = _indication_plan(st.cat, regs, h.prior_her2_any, h.prior_her2_metastatic)
+    for rid, text in notes:
+        st.note(rid, text)
+    for message, refs in alerts:
+        st.alert("guidelines-differ", message, *refs)
+    return "; ".join(out) + "." if out else None
+
+
+@lru_cache(maxsize=4096)
+def _indication_plan(
+    cat: Catalogue, regs: tuple[str, ...], prior_any: int, prior_met: int
+) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, tuple[str, ...]], ...], tuple[str, ...]]:
+    """Notes, alerts and findings for these regimens and prior-regimen counts (pure; memoised)."""
+    by = cat.decisions.indications_by_regimen
+    notes, alerts, out = [], [], []
+    for rid in regs:
+        met = {}
+        for ind in by[rid]:
+            ok = prior_any >= ind.prior_any and prior_met >= ind.prior_metastatic
+            met[ind.jurisdiction] = ok
+            if not ok:
+                notes.append(
+                    (
+                        rid,
+                        f"Outside the {ind.jurisdiction} label ({ind.text}); the patient has had "
+                        f"{prior_any} anti-HER2 regimen(s), {prior_met} for metastatic disease.",
+                    )
+                )
+                out.append(f"{rid} outside {ind.jurisdiction} label")
         if len(set(met.values())) > 1:
-            name = st.cat.regimens[rid].name
+            texts = {i.jurisdiction: i.text for i in by[rid]}
             on = [j for j, m in met.items() if m]
             off = [j for j, m in met.items() if not m]
-            texts = {i.jurisdiction: i.text for i in by[rid]}
-            st.alert(
-                "guidelines-differ",
-                f"{name}: on-label in the {', '.join(on)} ("
-                + "; ".join(texts[j] for j in on)
-                + f"), not in the {', '.join(off)} ("
-                + "; ".join(texts[j] for j in off)
-                + ").",
-                *(st.cat.statements[i.statement].reference for i in by[rid]),
+            alerts.append(
+                (
+                    f"{cat.regimens[rid].name}: on-label in the {', '.join(on)} ("
+                    + "; ".join(texts[j] for j in on)
+                    + f"), not in the {', '.join(off)} ("
+                    + "; ".join(texts[j] for j in off)
+                    + ").",
+                    tuple(cat.statements[i.statement].reference for i in by[rid]),
+                )
             )
-    return "; ".join(out) + "." if out else None
+    return tuple(notes), tuple(alerts), tuple(out)
 
 
 @rule(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Final
 
 from .._catalogue import Catalogue
@@ -31,6 +32,12 @@ ET_HER2: Final = "endocrine-her2"
 ET_ALONE: Final = "endocrine-alone"
 ABEMA: Final = "abemaciclib-trastuzumab-fulvestrant"
 TDXD_REGIMENS: Final = (TDXD, TDXD_P)
+
+
+# Output records are frozen dataclasses, whose constructor is slow; the same value is built
+# once (pure constructors, memoised by their fields).
+_alert = lru_cache(maxsize=8192)(Alert)
+_exclusion = lru_cache(maxsize=8192)(Exclusion)
 
 
 class EngineError(RuntimeError):
@@ -117,7 +124,7 @@ class State:
             raise EngineError(f"alert code {code!r} is not in decisions.toml [[alert]]")
         rid = self.rule.id if self.rule else ""
         cites = tuple(refs) if refs else (self.rule.references if self.rule else ())
-        self.alerts.append(Alert(code, message, rid, cites))
+        self.alerts.append(_alert(code, message, rid, cites))
 
     def add(self, regimen: str, tier: str, why: str, support: tuple[str, ...] = ()) -> None:
         """Offer ``regimen`` at ``tier`` (the better tier wins; caps still apply)."""
@@ -172,7 +179,7 @@ class State:
     def exclude(self, regimen: str, reason: str) -> None:
         self.cands.pop(regimen, None)
         if regimen not in self.excluded:
-            self.excluded[regimen] = Exclusion(regimen, reason, self.rule.id if self.rule else "")
+            self.excluded[regimen] = _exclusion(regimen, reason, self.rule.id if self.rule else "")
 
     def note(self, regimen: str, text: str) -> None:
         c = self.cands.get(regimen)

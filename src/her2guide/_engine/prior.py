@@ -3,6 +3,9 @@ toxicity stops, trial populations and approval dates."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+from .._catalogue import Catalogue
 from .core import TDXD, TDXD_REGIMENS, State, rule
 
 
@@ -44,28 +47,40 @@ def no_repeat(st: State) -> str | None:
     h = st.h
     if not h.progressed_agents:
         return None
-    hits = []
-    for reg in st.cat.regimens.values():
-        key = reg.key_agents & h.progressed_agents
-        if reg.id not in h.progressed_regimens and not key:
-            continue
-        if reg.signatures == (frozenset(),):
-            # endocrine therapy alone: another endocrine agent may follow
-            st.cap(
-                reg.id,
-                "other",
-                "Endocrine therapy alone was given before and the disease progressed: use an "
-                "endocrine agent it has not progressed on.",
-            )
-            continue
-        what = ", ".join(sorted(key)) if key else "this regimen"
-        st.exclude(reg.id, f"the disease progressed on {what}")
-        hits.append(reg.id)
-    if not hits:
+    excl, capped = _progressed_plan(st.cat, h.progressed_agents, h.progressed_regimens)
+    for rid in capped:
+        # endocrine therapy alone: another endocrine agent may follow
+        st.cap(
+            rid,
+            "other",
+            "Endocrine therapy alone was given before and the disease progressed: use an "
+            "endocrine agent it has not progressed on.",
+        )
+    for rid, reason in excl:
+        st.exclude(rid, reason)
+    if not excl:
         return None
     ongoing = h.last is not None and h.last.outcome == "ongoing"
     tail = " (the ongoing line is read as stopping for progression)" if ongoing else ""
-    return f"Set aside after progression: {', '.join(hits)}{tail}."
+    return f"Set aside after progression: {', '.join(r for r, _ in excl)}{tail}."
+
+
+@lru_cache(maxsize=4096)
+def _progressed_plan(
+    cat: Catalogue, agents: frozenset[str], regimens: frozenset[str]
+) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
+    """What progression on these agents/regimens sets aside (pure; memoised per history)."""
+    excl, capped = [], []
+    for reg in cat.regimens.values():
+        key = reg.key_agents & agents
+        if reg.id not in regimens and not key:
+            continue
+        if reg.signatures == (frozenset(),):
+            capped.append(reg.id)
+            continue
+        what = ", ".join(sorted(key)) if key else "this regimen"
+        excl.append((reg.id, f"the disease progressed on {what}"))
+    return tuple(excl), tuple(capped)
 
 
 @rule(
