@@ -171,10 +171,24 @@ def bench_recommend(rounds: int) -> None:
     _row("throughput", f"{len(samples) / wall:,.0f} /s")
 
 
+def bench_space(sample: int) -> None:
+    from her2guide._space import check_space, space_size
+
+    print("decision space (check-space)")
+    r = check_space(sample=sample, seed=0)
+    _row("declared cells", f"{space_size():,}")
+    _row("sample evaluated", f"{r.cells:,} cells, {r.violations} violations")
+    rate = r.rate
+    full = space_size() / rate if rate else float("inf")
+    _row("rate (all cores)", f"{rate:,.0f} /s")
+    _row("full space, projected", f"{full:.0f} s", "target ≤ 180 s", full <= 180)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="skip the full `make check` timing")
     parser.add_argument("--rounds", type=int, default=200, help="recommend() rounds over the mix")
+    parser.add_argument("--space-sample", type=int, default=100_000, help="check-space sample size")
     args = parser.parse_args(argv)
 
     python = sys.executable
@@ -191,6 +205,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         shutil.rmtree(site, ignore_errors=True)
         print()
     bench_recommend(args.rounds)
+    print()
+    bench_space(args.space_sample)
     return 0
 
 

@@ -69,3 +69,12 @@ def test_every_invariant_names_its_hazard(inv: object) -> None:
     """Each invariant has an ID and the clinical hazard it guards against."""
     assert inv.id.startswith("INV-")  # type: ignore[attr-defined]
     assert len(inv.hazard) > 20  # type: ignore[attr-defined]
+
+
+def test_cli_check_space_last_line(capsys: pytest.CaptureFixture[str]) -> None:
+    """`her2guide check-space --sample N` ends with 'N cells, K violations' and exits 0."""
+    from her2guide.cli import main
+
+    assert main(["check-space", "--sample", "500", "--workers", "1"]) == 0
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    assert last == "509 cells, 0 violations"  # 500 sampled + 9 out-of-scope cells

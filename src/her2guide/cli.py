@@ -75,6 +75,13 @@ def _parser() -> argparse.ArgumentParser:
         "--as-of", type=_date, help="evaluation date (default: the file's as_of, else today)"
     )
     sub.add_parser("regimens", help="list regimen IDs and names")
+    c = sub.add_parser(
+        "check-space",
+        help="evaluate the declared decision space and check the safety invariants",
+    )
+    c.add_argument("--sample", type=int, help="a deterministic sample of N cells (default: all)")
+    c.add_argument("--seed", type=int, default=0, help="sample seed (default 0)")
+    c.add_argument("--workers", type=int, help="processes (default: all cores)")
     sub.add_parser("schema", help="print the JSON Schema of a scenario file")
     d = sub.add_parser("dose", help="calculate doses for a regimen")
     d.add_argument("regimen")
@@ -125,9 +132,32 @@ def _dose(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_space(args: argparse.Namespace) -> int:
+    from ._space import INVARIANTS, check_space, space_size
+
+    if args.sample is not None and args.sample < 1:
+        print(f"her2guide: --sample: {args.sample} — allowed: a positive number", file=sys.stderr)
+        return 2
+    total = space_size() if args.sample is None else args.sample
+    print(f"her2guide — {INTENDED_USE}")
+    print(
+        f"checking {len(INVARIANTS)} invariants on "
+        + (f"a sample of {total:,} cells" if args.sample else f"all {total:,} cells"),
+        flush=True,
+    )
+    r = check_space(sample=args.sample, seed=args.seed, workers=args.workers)
+    for inv_id, msg, scen in r.examples:
+        print(f"  VIOLATION {inv_id}: {msg}\n    {scen}")
+    print(f"{r.rate:,.0f} cells/s, {r.seconds:.1f} s wall, decision digest {r.digest}")
+    print(f"{r.cells} cells, {r.violations} violations")
+    return 1 if r.violations else 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``her2guide`` command."""
     args = _parser().parse_args(argv)
+    if args.command == "check-space":
+        return _check_space(args)
     if args.command == "recommend":
         return _recommend(args)
     if args.command == "dose":
