@@ -7,17 +7,18 @@ and ISO date strings, and collects *every* problem before failing. The strict co
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
-import json
+import re
+import reprlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final
-
-import yaml
+from typing import IO, Any, Final, cast
 
 from ._catalogue import Catalogue, load_catalogue, normalise_name
+from ._input import InputError, limit, read_source
 
 __all__ = [
     "EarlyTreatment",
@@ -83,8 +84,15 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        shown = "(missing)" if self.value is _MISSING else repr(self.value)
+        shown = "(missing)" if self.value is _MISSING else _repr.repr(self.value)
         return f"{self.field}: {shown} — {self.message}"
+
+
+_repr = reprlib.Repr()
+_repr.maxstring = _repr.maxother = 80
+_repr.maxlist = _repr.maxdict = 6
+_repr.maxlevel = 3
+_ISO_DATE: Final = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 class _Missing:
@@ -99,8 +107,13 @@ class ScenarioError(ValueError):
     """The scenario is invalid. ``problems`` lists every problem found, one per field."""
 
     def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__("invalid scenario:\n" + "\n".join(f"  - {p}" for p in problems))
+        cap = limit("max-problems-shown")
+        shown = problems[:cap]
+        if len(problems) > cap:
+            more = len(problems) - cap
+            shown = [*shown, Problem("(more)", _MISSING, f"and {more} more problem(s) not shown")]
+        self.problems = shown
+        super().__init__("invalid scenario:\n" + "\n".join(f"  - {p}" for p in shown))
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +157,112 @@ class Scenario:
     low_disease_burden: bool | None = None
     name: str = ""
     notes: str = ""
-    extra: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    extra: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        # A Scenario built directly gets the same checks as one from parse_scenario.
+        problems = _core_problems(self)
+        if problems:
+            raise ScenarioError(problems)
+
+
+def _core_problems(s: Scenario) -> list[Problem]:
+    """What is wrong with a Scenario's canonical values (the strict core of validation)."""
+    out: list[Problem] = []
+
+    def bad(fld: str, value: object, allowed: str) -> None:
+        out.append(Problem(fld, value, "allowed: " + allowed))
+
+    def enum(fld: str, value: object, allowed: tuple[Any, ...]) -> None:
+        if value not in allowed:
+            bad(fld, value, " | ".join(str(a) for a in allowed))
+
+    enum("her2", s.her2, HER2_VALUES)
+    enum("setting", s.setting, SETTING_VALUES)
+    enum("hormone_receptor", s.hormone_receptor, HR_VALUES)
+    enum("brain_metastases", s.brain_metastases, BRAIN_VALUES)
+    enum("ild_history", s.ild_history, ILD_VALUES)
+    if s.ecog is not None:
+        enum("ecog", s.ecog, ECOG_VALUES)
+    if not isinstance(cast(object, s.pregnant), bool):
+        bad("pregnant", s.pregnant, "true | false")
+    for fld, value, bounds in (
+        ("lvef", s.lvef, LVEF_RANGE),
+        ("weight_kg", s.weight_kg, WEIGHT_RANGE),
+        ("height_cm", s.height_cm, HEIGHT_RANGE),
+    ):
+        if value is not None and (
+            not isinstance(value, int | float)
+            or isinstance(value, bool)
+            or not bounds[0] <= value <= bounds[1]
+        ):
+            bad(fld, value, f"a number from {bounds[0]:g} to {bounds[1]:g}")
+    lo, hi = limit("min-year"), limit("max-year")
+
+    def day(fld: str, value: object) -> dt.date | None:
+        if value is None:
+            return None
+        if not isinstance(value, dt.date) or not lo <= value.year <= hi:
+            bad(fld, value, f"a date from {lo} to {hi}")
+            return None
+        return value
+
+    as_of = day("as_of", s.as_of)
+    dx = day("metastatic_diagnosis", s.metastatic_diagnosis)
+    in_scope = s.her2 == "positive" and s.setting == "metastatic"
+    if in_scope and (s.as_of is None or s.metastatic_diagnosis is None):
+        for fld in ("as_of", "metastatic_diagnosis"):
+            if getattr(s, fld) is None:
+                out.append(Problem(fld, None, "required for HER2-positive metastatic scenarios"))
+    if as_of and dx and dx > as_of:
+        out.append(Problem("metastatic_diagnosis", dx.isoformat(), f"is after as_of ({as_of})"))
+    agents = load_catalogue().agents
+
+    def agent_ids(fld: str, values: object, cap: int) -> None:
+        if not isinstance(values, tuple) or len(values) > cap:
+            bad(fld, values, f"a tuple of at most {cap} agent IDs")
+            return
+        for a in values:
+            if a not in agents:
+                bad(fld, a, "a canonical agent ID (parse_scenario accepts other names)")
+
+    if s.ild_agent is not None and s.ild_agent not in agents:
+        bad("ild_agent", s.ild_agent, "a canonical agent ID")
+    e = s.early_treatment
+    if e is not None:
+        if not isinstance(cast(object, e), EarlyTreatment):
+            bad("early_treatment", e, "an EarlyTreatment")
+        else:
+            agent_ids("early_treatment.agents", e.agents, limit("max-agents-per-line"))
+            end = day("early_treatment.her2_therapy_end", e.her2_therapy_end)
+            if end and as_of and end > as_of:
+                out.append(
+                    Problem(
+                        "early_treatment.her2_therapy_end",
+                        end.isoformat(),
+                        f"is after as_of ({as_of})",
+                    )
+                )
+    lines = s.metastatic_lines
+    if not isinstance(lines, tuple) or len(lines) > limit("max-metastatic-lines"):
+        bad("metastatic_lines", lines, f"a tuple of at most {limit('max-metastatic-lines')} lines")
+        return out
+    for i, ml in enumerate(lines):
+        path = f"metastatic_lines[{i}]"
+        if not isinstance(cast(object, ml), MetastaticLine):
+            bad(path, ml, "a MetastaticLine")
+            continue
+        agent_ids(f"{path}.agents", ml.agents, limit("max-agents-per-line"))
+        if not ml.agents:
+            bad(f"{path}.agents", ml.agents, "at least one agent per line")
+        enum(f"{path}.stopped", ml.stopped, STOPPED_VALUES)
+        if ml.stopped == "ongoing" and i != len(lines) - 1:
+            out.append(
+                Problem(f"{path}.stopped", ml.stopped, "only the most recent line can be 'ongoing'")
+            )
+        if ml.toxicity_agents and not set(ml.toxicity_agents) <= set(ml.agents):
+            bad(f"{path}.toxicity_agents", ml.toxicity_agents, "agents of this line")
+    return out
 
 
 # --------------------------------------------------------------------------- parsing
@@ -174,17 +292,22 @@ class _Collector:
         if fld not in data or data[fld] is None:
             return None
         value = data[fld]
+        day: dt.date | None = None
         if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
-        if isinstance(value, str):
-            try:
-                return dt.date.fromisoformat(value.strip())
-            except ValueError:
-                pass
-        self.add(path, value, "allowed: a date written YYYY-MM-DD, e.g. 2025-03-14")
-        return None
+            day = value.date()
+        elif isinstance(value, dt.date):
+            day = value
+        elif isinstance(value, str) and _ISO_DATE.match(value.strip()):
+            with contextlib.suppress(ValueError):  # e.g. 2026-02-30
+                day = dt.date.fromisoformat(value.strip())
+        if day is None:
+            self.add(path, value, "allowed: a date written YYYY-MM-DD, e.g. 2025-03-14")
+            return None
+        lo, hi = limit("min-year"), limit("max-year")
+        if not lo <= day.year <= hi:
+            self.add(path, day.isoformat(), f"allowed: a date from {lo} to {hi}")
+            return None
+        return day
 
     def boolean(self, data: Mapping[str, Any], fld: str, path: str | None = None) -> bool | None:
         if fld not in data or (data[fld] is None and fld != "pregnant"):
@@ -213,10 +336,16 @@ class _Collector:
         if not isinstance(value, list):
             self.add(path, value, "allowed: a list of agent names, e.g. [trastuzumab, pertuzumab]")
             return ()
+        cap = limit("max-agents-per-line")
+        if len(value) > cap:
+            self.add(path, f"{len(value)} agents", f"allowed: at most {cap} agents")
+            return ()
         out: list[str] = []
         for i, name in enumerate(value):
-            if not isinstance(name, str):
-                self.add(f"{path}[{i}]", name, "allowed: an agent name (text)")
+            if not isinstance(name, str) or len(name) > 200:
+                self.add(
+                    f"{path}[{i}]", name, "allowed: an agent name (text, up to 200 characters)"
+                )
                 continue
             ids = self.cat.aliases.get(normalise_name(name))
             if ids is None:
@@ -312,6 +441,12 @@ def parse_scenario(data: Mapping[str, Any], catalogue: Catalogue | None = None) 
         for fld in _REQUIRED_IN_SCOPE:
             if fld not in data:
                 c.add(fld, _MISSING, "required for HER2-positive metastatic scenarios")
+            elif data[fld] is None and fld != "metastatic_lines":
+                c.add(
+                    fld,
+                    None,
+                    "required for HER2-positive metastatic scenarios; null is not a value",
+                )
 
     as_of = c.date(data, "as_of")
     met_dx = c.date(data, "metastatic_diagnosis")
@@ -357,6 +492,13 @@ def parse_scenario(data: Mapping[str, Any], catalogue: Catalogue | None = None) 
     if not isinstance(raw_lines, list):
         c.add("metastatic_lines", raw_lines, "allowed: a list (oldest first) of {agents, stopped}")
         raw_lines = []
+    if len(raw_lines) > limit("max-metastatic-lines"):
+        c.add(
+            "metastatic_lines",
+            f"{len(raw_lines)} lines",
+            f"allowed: at most {limit('max-metastatic-lines')} lines for metastatic disease",
+        )
+        raw_lines = []
     for i, raw in enumerate(raw_lines):
         path = f"metastatic_lines[{i}]"
         if not isinstance(raw, Mapping):
@@ -364,6 +506,8 @@ def parse_scenario(data: Mapping[str, Any], catalogue: Catalogue | None = None) 
             continue
         c.unknown_keys(raw, _LINE_FIELDS, f"{path}.")
         agents = c.agents(raw.get("agents", _MISSING), f"{path}.agents")
+        if raw.get("agents") == [] or (raw.get("agents") is None and "agents" in raw):
+            c.add(f"{path}.agents", raw.get("agents"), "allowed: at least one agent per line")
         if "stopped" not in raw:
             c.add(f"{path}.stopped", _MISSING, "required; allowed: " + " | ".join(STOPPED_VALUES))
             continue
@@ -392,11 +536,15 @@ def parse_scenario(data: Mapping[str, Any], catalogue: Catalogue | None = None) 
     for fld, value in (("name", name), ("notes", notes)):
         if not isinstance(value, str):
             c.add(fld, value, "allowed: text")
+        elif len(value) > limit("max-text-chars"):
+            c.add(
+                fld,
+                f"{len(value)} characters",
+                f"allowed: up to {limit('max-text-chars')} characters",
+            )
 
-    if c.problems:
+    if c.problems or her2 is None or setting is None:
         raise ScenarioError(c.problems)
-    assert her2 is not None
-    assert setting is not None
     return Scenario(
         her2=her2,
         setting=setting,
@@ -419,25 +567,32 @@ def parse_scenario(data: Mapping[str, Any], catalogue: Catalogue | None = None) 
     )
 
 
-def load_scenario(path: str | Path, catalogue: Catalogue | None = None) -> Scenario:
-    """Read a YAML or JSON scenario file and validate it.
+def load_scenario(
+    path: str | Path,
+    catalogue: Catalogue | None = None,
+    *,
+    as_of: dt.date | None = None,
+    default_as_of: dt.date | None = None,
+    stdin: IO[bytes] | None = None,
+) -> Scenario:
+    """Read a YAML or JSON scenario file (``-``: standard input) and validate it.
+
+    ``as_of``, when given, replaces the file's evaluation date *before* validation, so a date
+    before the diagnosis is reported like any other bad value; ``default_as_of`` is used
+    only when the file has no ``as_of`` key (an explicit null stays an error).
 
     Raises:
-        ScenarioError: the file cannot be read or parsed, or the scenario is invalid.
+        ScenarioError: the file cannot be read or parsed (field ``(file)``), or is invalid.
     """
-    p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ScenarioError(
-            [Problem("(file)", str(p), f"cannot be read: {exc.strerror}")]
-        ) from None
-    try:
-        data = json.loads(text) if p.suffix.lower() == ".json" else yaml.safe_load(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        kind = "JSON" if p.suffix.lower() == ".json" else "YAML"
-        first = str(exc).splitlines()[0] if str(exc) else kind
-        raise ScenarioError([Problem("(file)", str(p), f"is not valid {kind}: {first}")]) from None
+        _, data = read_source(path, stdin)
+    except InputError as exc:
+        shown = "(stdin)" if str(path) == "-" else str(path)
+        raise ScenarioError([Problem("(file)", shown, str(exc))]) from None
+    if as_of is not None and isinstance(data, Mapping):
+        data = {**data, "as_of": as_of}
+    elif default_as_of is not None and isinstance(data, Mapping) and "as_of" not in data:
+        data = {**data, "as_of": default_as_of}
     return parse_scenario(data, catalogue)
 
 

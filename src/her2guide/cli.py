@@ -9,10 +9,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import replace
-from pathlib import Path
 
 from ._catalogue import load_catalogue
 from ._dosing import dose_regimen
@@ -39,6 +38,8 @@ class _Parser(argparse.ArgumentParser):
 
 def _date(text: str) -> dt.date:
     try:
+        if len(text) != 10:
+            raise ValueError
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date; allowed: YYYY-MM-DD") from None
@@ -69,7 +70,7 @@ def _parser() -> argparse.ArgumentParser:
     r = sub.add_parser(
         "recommend", help="recommend the next therapy for a scenario file (YAML or JSON)"
     )
-    r.add_argument("file", type=Path)
+    r.add_argument("file", help="scenario file (YAML or JSON), or - for standard input")
     r.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     r.add_argument(
         "--as-of", type=_date, help="evaluation date (default: the file's as_of, else today)"
@@ -93,17 +94,19 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _recommend(args: argparse.Namespace) -> int:
+    label = "(stdin)" if args.file == "-" else args.file
     try:
-        scenario = load_scenario(args.file)
+        # --as-of (or today, when the file has none) goes in before validation.
+        scenario = load_scenario(args.file, as_of=args.as_of, default_as_of=dt.date.today())
     except ScenarioError as exc:
-        print(f"her2guide: {args.file}: invalid scenario", file=sys.stderr)
+        file_problem = exc.problems and exc.problems[0].field == "(file)"
+        if file_problem and len(exc.problems) == 1:
+            print(f"her2guide: {label}: {exc.problems[0].message}", file=sys.stderr)
+            return 2
+        print(f"her2guide: {label}: invalid scenario", file=sys.stderr)
         for problem in exc.problems:
             print(f"  - {problem}", file=sys.stderr)
         return 2
-    if args.as_of is not None:
-        scenario = replace(scenario, as_of=args.as_of)
-    elif scenario.as_of is None:
-        scenario = replace(scenario, as_of=dt.date.today())
     rec = recommend(scenario)
     if args.format == "json":
         print(json.dumps(rec.to_dict(), indent=2, ensure_ascii=False))
@@ -154,7 +157,18 @@ def _check_space(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``her2guide`` command."""
+    """Entry point of the ``her2guide`` command (a closed pipe ends it quietly, as ``head`` expects)."""
+    try:
+        code = _main(argv)
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141  # 128 + SIGPIPE, what a shell reports for a tool stopped by a closed pipe
+
+
+def _main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "check-space":
         return _check_space(args)
