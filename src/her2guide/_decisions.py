@@ -69,6 +69,7 @@ class OptionRow:
     why: str
     tier_low_burden: str = ""
     until: dt.date | None = None
+    unless_received: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,6 +240,7 @@ def load_decisions(
             why=r.text("why"),
             tier_low_burden=_tier(r, "tier_low_burden", required=False),
             until=r.get("until", dt.date, required=False),
+            unless_received=frozenset(r.strings("unless_received", required=False)),
         )
         check(r, "regimen", row.regimen, regimens, "regimen")
         if any(o.regimen == row.regimen and o.until == row.until for o in options[line]):

@@ -92,6 +92,8 @@ class History:
     endocrine_only_lines: int
     chemotherapy_only_lines: int
     toxicity_switches: int
+    #: completed induction lines whose HER2-directed agents continue as maintenance
+    maintenance_continuations: int
     exposed: frozenset[str]
     progressed_agents: frozenset[str]
     progressed_regimens: frozenset[str]
@@ -154,6 +156,11 @@ def classify_agents(cat: Catalogue, agents: frozenset[str]) -> frozenset[str]:
     return frozenset(out)
 
 
+@lru_cache(maxsize=8)
+def _her2_agents(cat: Catalogue) -> frozenset[str]:
+    return frozenset(a.id for a in cat.agents.values() if a.her2_directed)
+
+
 def _kind(cat: Catalogue, agents: frozenset[str]) -> str:
     kinds = {cat.agents[a].kind for a in agents}
     if any(cat.agents[a].her2_directed for a in agents):
@@ -202,8 +209,19 @@ def _read(
     prog_regs: set[str] = set()
     tox: set[str] = set()
     unattributed = []
+    her2_ids = _her2_agents(cat)
+    maint = 0
     for i, ml in enumerate(metastatic_lines, start=1):
         agents = frozenset(ml.agents)
+        nxt = metastatic_lines[i] if i < len(metastatic_lines) else None
+        # A completed line whose HER2-directed agents carry on in the next line (maintenance,
+        # e.g. THP induction then trastuzumab + pertuzumab ± endocrine therapy) is one line.
+        continued = (
+            ml.stopped == "completed"
+            and nxt is not None
+            and bool(frozenset(nxt.agents) & her2_ids)
+            and frozenset(nxt.agents) & her2_ids <= agents & her2_ids
+        )
         kind = _kind(cat, agents)
         regs = classify_agents(cat, agents)
         tox_agents: frozenset[str] = frozenset()
@@ -218,8 +236,11 @@ def _read(
         lines.append(ex)
         exposed |= agents
         if kind == "her2":
-            received += 1
-            if ml.stopped in ADVANCING:
+            if continued:
+                maint += 1
+            else:
+                received += 1
+            if ml.stopped in ADVANCING and not continued:
                 advanced += 1
             elif ml.stopped == "toxicity":
                 switches += 1
@@ -241,6 +262,7 @@ def _read(
         endocrine_only_lines=endocrine,
         chemotherapy_only_lines=chemo,
         toxicity_switches=switches,
+        maintenance_continuations=maint,
         exposed=frozenset(exposed),
         progressed_agents=frozenset(prog_agents),
         progressed_regimens=frozenset(prog_regs),

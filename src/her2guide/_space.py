@@ -364,10 +364,21 @@ def _line(s: Scenario, r: Recommendation, cat: Catalogue) -> str | None:
     if not _in_scope(s) or s.pregnant:
         return None
     her2 = {a.id for a in cat.agents.values() if a.her2_directed}
+    lines = list(s.metastatic_lines)
+
+    def maintenance(i: int) -> bool:
+        # a completed line whose HER2-directed agents carry on in the next line is one line
+        if lines[i].stopped != "completed" or i + 1 == len(lines):
+            return False
+        nxt = set(lines[i + 1].agents) & her2
+        return bool(nxt) and nxt <= set(lines[i].agents) & her2
+
     ended = sum(
         1
-        for ml in s.metastatic_lines
-        if set(ml.agents) & her2 and ml.stopped in ("progression", "completed", "ongoing")
+        for i, ml in enumerate(lines)
+        if set(ml.agents) & her2
+        and ml.stopped in ("progression", "completed", "ongoing")
+        and not maintenance(i)
     )
     expected: int | None = 1 + ended
     e = s.early_treatment

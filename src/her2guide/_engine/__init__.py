@@ -56,6 +56,7 @@ RULES: Final[tuple[Rule, ...]] = (
     safety.lvef_hold,
     safety.lvef_not_studied,
     safety.lvef_unknown,
+    caveats.label_indication,
     safety.ecog2,
     safety.ecog_poor,
     caveats.cns_symptomatic,
@@ -65,7 +66,6 @@ RULES: Final[tuple[Rule, ...]] = (
     caveats.gap_adjuvant,
     caveats.gap_tdm1,
     caveats.gap_tki,
-    caveats.label_indication,
     caveats.differ_db09,
     caveats.none_left,
 )

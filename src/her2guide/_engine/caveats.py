@@ -209,7 +209,7 @@ def gap_tki(st: State) -> str | None:
 
 @rule(
     "DIFFER-LABEL-INDICATION",
-    "Label indications counted from the history (prior anti-HER2 regimens); US and EU may differ",
+    "Label indications counted from the history; outside every label: at most 'other'; US and EU may differ",
     "tukysa-us-label",
     "tukysa-eu-smpc",
     "margenza-us-label",
@@ -224,6 +224,15 @@ def label_indication(st: State) -> str | None:
     notes, alerts, out = _indication_plan(st.cat, regs, h.prior_her2_any, h.prior_her2_metastatic)
     for rid, text in notes:
         st.note(rid, text)
+    for rid in regs:
+        if all(f"{rid} outside {i.jurisdiction} label" in out for i in by[rid]):
+            st.cap(
+                rid,
+                "other",
+                "Outside every label recorded for it ("
+                + "; ".join(f"{i.jurisdiction}: {i.text}" for i in by[rid])
+                + "): off-label use only.",
+            )
     for message, refs in alerts:
         st.alert("guidelines-differ", message, *refs)
     return "; ".join(out) + "." if out else None

@@ -28,7 +28,7 @@ def _metastatic_words(st: State) -> str:
     h = st.h
     parts = [f"{h.prior_metastatic_lines} previous line(s) for metastatic disease"]
     if h.her2_lines_advanced:
-        parts.append(f"{h.her2_lines_advanced} HER2-directed line(s) ended before this one")
+        parts.append(f"{h.her2_lines_advanced} HER2-directed line(s) counted before this one")
     skipped = []
     if h.endocrine_only_lines:
         skipped.append(f"{h.endocrine_only_lines} endocrine-only")
@@ -36,6 +36,11 @@ def _metastatic_words(st: State) -> str:
         skipped.append(f"{h.chemotherapy_only_lines} chemotherapy-only")
     if skipped:
         parts.append(" and ".join(skipped) + " line(s) do not advance the HER2-directed line")
+    if h.maintenance_continuations:
+        parts.append(
+            f"{h.maintenance_continuations} completed induction line(s) continued as maintenance "
+            "with the same HER2-directed agents: one line (ASCO 2022 rec. 4.0)"
+        )
     if h.toxicity_switches:
         parts.append(
             f"{h.toxicity_switches} HER2-directed line(s) stopped for toxicity: a change for "
@@ -43,7 +48,10 @@ def _metastatic_words(st: State) -> str:
         )
     last = h.last
     if last is not None and last.outcome == "ongoing":
-        parts.append("the most recent line is ongoing, so this is the plan for when it stops")
+        parts.append(
+            "the most recent line is ongoing: continue it until progression or unacceptable "
+            "toxicity (ASCO 2022 rec. 4.0); this is the plan for when it stops"
+        )
     return "; ".join(parts)
 
 

@@ -23,6 +23,8 @@ def _add_rows(
             continue
         if row.until is not None and (st.s.as_of is None or st.s.as_of >= row.until):
             continue
+        if row.unless_received & st.h.exposed:
+            continue
         tier = row.tier
         if row.tier_low_burden and st.s.low_disease_burden:
             tier = row.tier_low_burden

@@ -56,7 +56,15 @@ def no_repeat(st: State) -> str | None:
             "Endocrine therapy alone was given before and the disease progressed: use an "
             "endocrine agent it has not progressed on.",
         )
+    last = h.last
+    current = last.agents if last is not None and last.outcome == "ongoing" else frozenset()
     for rid, reason in excl:
+        key = st.cat.regimens[rid].key_agents
+        if last is not None and current and (rid in last.regimens or (key and key <= current)):
+            reason = (
+                "this is the ongoing line: continue it until progression or unacceptable toxicity "
+                "(ASCO 2022 rec. 4.0); once it stops for progression it is not offered again"
+            )
         st.exclude(rid, reason)
     if not excl:
         return None
@@ -170,14 +178,26 @@ def prior_toxicity(st: State) -> str | None:
                 continue
             partners = ", ".join(sorted(ex.toxicity_agents))
             st.cands[rid].why.append(
-                f"Stopped for toxicity of {partners}, not progression: the HER2-directed agents may "
-                "continue (ASCO 2022 rec. 4.0: when chemotherapy stops, continue the HER2-targeted "
-                "therapy; NCCN: trastuzumab + pertuzumab maintenance). Change the partner agent "
-                "(e.g. another taxane) or continue the antibodies alone."
+                f"Stopped for toxicity of {partners}, not progression: the HER2-directed agents "
+                "continue (ASCO 2022 rec. 4.0: no further change in the regimen is needed until "
+                f"progression or unacceptable toxicity; NCCN: HER2-directed maintenance). Replace "
+                f"{partners} with another partner agent, or continue the HER2-directed agents alone."
             )
             support = st.cands[rid].support
             support.extend(s for s in ("asco-2022-4.0", "nccn-maintenance") if s not in support)
             kept.append(rid)
+            partner_kinds = {st.cat.agents[a].kind for a in ex.toxicity_agents}
+            if ex is h.last and partner_kinds <= reg.partner:
+                # The line under way continues: it is the preferred option, the others are not.
+                st.add(rid, "preferred", "The current line continues (ASCO 2022 rec. 4.0).")
+                for other in st.preferred():
+                    if other != rid and other not in ex.regimens:
+                        st.cap(
+                            other,
+                            "alternative",
+                            "A line is under way and has not progressed: continuing it comes first "
+                            "(ASCO 2022 rec. 4.0).",
+                        )
     parts = []
     if demoted:
         parts.append(f"not first choice after a toxicity stop: {', '.join(demoted)}")

@@ -346,17 +346,30 @@ def ecog2(st: State) -> str | None:
 def ecog_poor(st: State) -> str | None:
     if st.s.ecog is None or st.s.ecog < 3:
         return None
-    capped = [
-        rid
-        for rid in list(st.cands)
-        if st.cap(
-            rid, "alternative", f"ECOG {st.s.ecog}: no trial evidence at this performance status."
+    capped = []
+    for rid in list(st.cands):
+        reg = st.cat.regimens[rid]
+        chemo = "chemotherapy" in reg.partner or any(
+            st.cat.agents[c.agent].kind == "chemotherapy" for c in reg.components
         )
-    ]
+        tier = "other" if chemo else "alternative"
+        why = f"ECOG {st.s.ecog}: no trial evidence at this performance status" + (
+            "; chemotherapy is the least suitable partner." if chemo else "."
+        )
+        if st.cap(rid, tier, why):
+            capped.append(rid)
+    if st.s.hormone_receptor == "positive":
+        for rid in ("endocrine-alone", "endocrine-her2"):
+            st.promote(
+                rid,
+                "alternative",
+                f"ECOG {st.s.ecog}: endocrine-based therapy avoids chemotherapy (ASCO 2022 rec. 8.0 "
+                "co-morbidities; rec. 6.0.2 selected cases).",
+            )
     st.alert(
         "poor-performance-status",
         f"ECOG {st.s.ecog}: no trial behind these options enrolled patients this unwell (HER2CLIMB, "
         "for one, enrolled ECOG 0–1), so no option is preferred; consider best supportive care and "
         "discuss goals of care. Any systemic therapy is an individual decision.",
     )
-    return f"ECOG {st.s.ecog}: options at most 'alternative' ({len(capped)} changed)."
+    return f"ECOG {st.s.ecog}: nothing preferred; chemotherapy regimens at most 'other' ({len(capped)} changed)."
