@@ -384,8 +384,11 @@ class _Collector:
             if key not in allowed:
                 close = difflib.get_close_matches(str(key), allowed, n=1)
                 hint = f"did you mean {close[0]!r}? " if close else ""
+                name = str(key)[:60] if str(key).strip() else repr(key)
                 self.add(
-                    f"{path}{key}", data[key], f"unknown field; {hint}allowed: {', '.join(allowed)}"
+                    f"{path}{name}",
+                    data[key],
+                    f"unknown field; {hint}allowed: {', '.join(allowed)}",
                 )
 
 
@@ -606,8 +609,19 @@ def scenario_json_schema() -> dict[str, Any]:
         >>> scenario_json_schema()["properties"]["her2"]["enum"]
         ['positive', 'low', 'ultralow', 'negative', 'unknown']
     """
-    date = {"type": "string", "format": "date"}
-    agents = {"type": "array", "items": {"type": "string"}, "description": "agent names or IDs"}
+    date = {
+        "type": "string",
+        "format": "date",
+        "pattern": r"^\d{4}-\d{2}-\d{2}$",
+        "description": f"YYYY-MM-DD, from {limit('min-year')} to {limit('max-year')}",
+    }
+    agents = {
+        "type": "array",
+        "items": {"type": "string", "maxLength": 200},
+        "minItems": 1,
+        "maxItems": limit("max-agents-per-line"),
+        "description": "agent names or IDs (brand names, abbreviations; `her2guide regimens` and the agents data list them)",
+    }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "her2guide scenario",
@@ -635,6 +649,7 @@ def scenario_json_schema() -> dict[str, Any]:
             "metastatic_lines": {
                 "type": "array",
                 "description": "oldest first",
+                "maxItems": limit("max-metastatic-lines"),
                 "items": {
                     "type": "object",
                     "additionalProperties": False,
