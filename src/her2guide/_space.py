@@ -169,7 +169,8 @@ _OUT_OF_SCOPE: Final = tuple(
 
 def _scenario(cell: tuple[object, ...]) -> Scenario:
     hr, brain, ild, lvef, pregnant, ecog, early, lines, as_of = cell
-    assert isinstance(as_of, dt.date)
+    if not isinstance(as_of, dt.date):
+        raise TypeError(f"space cell has as_of {as_of!r}; expected a date")
     # day 15 of the previous month: month arithmetic is exact (no month-end clipping)
     dx = (as_of - dt.timedelta(days=31)).replace(day=15)
     et = None
