@@ -78,3 +78,12 @@ def test_cli_check_space_last_line(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check-space", "--sample", "500", "--workers", "1"]) == 0
     last = capsys.readouterr().out.strip().splitlines()[-1]
     assert last == "509 cells, 0 violations"  # 500 sampled + 9 out-of-scope cells
+
+
+def test_invariant_rules_exist() -> None:
+    """Every rule an invariant names as its mitigation is a real rule ID."""
+    from her2guide import RULES
+
+    ids = {r.id for r in RULES}
+    for inv in INVARIANTS:
+        assert set(inv.rules) <= ids, inv.id

@@ -382,6 +382,7 @@ class Page:
             "references": self.references,
             "scenario_index": self.scenario_index,
             "scenario_footer": self.scenario_footer,
+            "hazard_log": self.hazard_log,
         }
 
     # -- machinery
@@ -739,6 +740,31 @@ class Page:
                     f"| {_cell(r.title)} | {self.cite(*r.references)} |"
                 )
         return "\n".join(rows)
+
+    def hazard_log(self) -> str:
+        """Each clinical hazard, the rules that mitigate it, what checks it, and this build's
+        sample of the decision space (cells checked, violations)."""
+        from ._space import INVARIANTS, check_space, space_size
+
+        rows = ["| Invariant | Hazard | Mitigated by | Checked by |", "|---|---|---|---|"]
+        for inv in INVARIANTS:
+            rules = (
+                ", ".join(
+                    f"[`{r}`]({self.link(f'{ALGORITHM_PAGE}#{r.lower()}')})" for r in inv.rules
+                )
+                or "every rule (citations come from the data)"
+            )
+            tests = "; ".join(f"`{t}`" for t in inv.tests)
+            rows.append(
+                f"| `{inv.id}` | {_cell(inv.hazard)} | {rules} | {tests}; the space check |"
+            )
+        result = check_space(sample=10_000, seed=0, workers=1)
+        stamp = (
+            f"**At this build:** {result.cells:,} cells of the {space_size(self.cat):,} declared "
+            f"(a deterministic sample), **{result.violations} violations**; decision digest "
+            f"`{result.digest}`."
+        )
+        return "\n".join(rows) + "\n\n" + stamp
 
     # -- site-wide
 

@@ -247,6 +247,10 @@ class Invariant:
     id: str
     hazard: str
     check: Callable[[Scenario, Recommendation, Catalogue], str | None]
+    #: the rule IDs that mitigate the hazard
+    rules: tuple[str, ...] = ()
+    #: tests (besides the space sample) that pin it
+    tests: tuple[str, ...] = ()
 
 
 def _in_scope(s: Scenario) -> bool:
@@ -400,25 +404,88 @@ INVARIANTS: Final = (
         "INV-SCOPE",
         "an answer given for a patient outside HER2-positive metastatic disease",
         _scope,
+        ("SCOPE-HER2-STATUS", "SCOPE-SETTING"),
+        ("test_properties::test_out_of_scope_returns_nothing",),
     ),
     Invariant(
-        "INV-PREGNANCY", "HER2-directed or endocrine therapy offered in pregnancy", _pregnancy
+        "INV-PREGNANCY",
+        "HER2-directed or endocrine therapy offered in pregnancy",
+        _pregnancy,
+        ("SAFETY-PREGNANCY",),
+        ("test_properties::test_no_her2_therapy_preferred_or_offered_in_pregnancy",),
     ),
     Invariant(
         "INV-LVEF",
         "cardiotoxicity: HER2-directed therapy started or preferred below the cut-offs",
         _lvef,
+        ("CARDIO-LVEF-BELOW-40", "CARDIO-LVEF-BELOW-50"),
+        (
+            "test_properties::test_lvef_below_40_means_no_her2_option",
+            "scenarios.toml lvef-39/40/45/49/50 rows",
+        ),
     ),
     Invariant(
-        "INV-ILD-TDXD", "fatal pneumonitis: T-DXd re-exposed or preferred after ILD", _ild_tdxd
+        "INV-ILD-TDXD",
+        "fatal pneumonitis: T-DXd re-exposed or preferred after ILD",
+        _ild_tdxd,
+        ("ILD-DRUG-GRADE2", "ILD-PREEXISTING", "ILD-DRUG-GRADE1", "ILD-AGENT-UNKNOWN"),
+        ("test_properties::test_no_tdxd_after_grade2_ild_on_tdxd",),
     ),
-    Invariant("INV-ILD-TDM1", "pneumonitis: T-DM1 re-exposed after ILD on T-DM1", _ild_tdm1),
-    Invariant("INV-NO-REPEAT", "a regimen re-offered after progression on it", _no_repeat),
-    Invariant("INV-EARLY-RELAPSE", "re-challenge preferred after early relapse", _early_relapse),
-    Invariant("INV-NEVER-EMPTY", "an empty answer that does not say why", _never_empty),
-    Invariant("INV-CITATIONS", "a claim without a resolvable source", _citations),
-    Invariant("INV-ALERT-TIERS", "an alert that recommends what the answer does not", _alert_tiers),
-    Invariant("INV-LINE", "wrong line after early relapse or a toxicity stop", _line),
+    Invariant(
+        "INV-ILD-TDM1",
+        "pneumonitis: T-DM1 re-exposed after ILD on T-DM1",
+        _ild_tdm1,
+        ("ILD-TDM1", "ILD-AGENT-UNKNOWN"),
+        ("test_properties::test_no_tdm1_after_tdm1_pneumonitis",),
+    ),
+    Invariant(
+        "INV-NO-REPEAT",
+        "a regimen re-offered after progression on it",
+        _no_repeat,
+        ("NO-REPEAT-PROGRESSED",),
+        ("test_properties::test_no_option_repeats_a_progressed_agent",),
+    ),
+    Invariant(
+        "INV-EARLY-RELAPSE",
+        "re-challenge preferred after early relapse",
+        _early_relapse,
+        ("NO-REPEAT-EARLY-RELAPSE", "GAP-TDM1-RECHALLENGE", "PRIOR-TDXD"),
+        ("test_properties::test_no_preferred_rechallenge_after_early_relapse",),
+    ),
+    Invariant(
+        "INV-NEVER-EMPTY",
+        "an empty answer that does not say why",
+        _never_empty,
+        ("OPTIONS-NONE-LEFT", "SAFETY-PREGNANCY"),
+        ("test_properties::test_every_in_scope_answer_has_an_option_or_says_why",),
+    ),
+    Invariant(
+        "INV-CITATIONS",
+        "a claim without a resolvable source",
+        _citations,
+        (),
+        ("test_properties::test_every_option_cites_resolving_references",),
+    ),
+    Invariant(
+        "INV-ALERT-TIERS",
+        "an alert that recommends what the answer does not",
+        _alert_tiers,
+        ("CNS-ACTIVE",),
+        ("test_properties::test_alerts_name_only_regimens_that_are_preferred",),
+    ),
+    Invariant(
+        "INV-LINE",
+        "wrong line after early relapse, a toxicity stop or maintenance",
+        _line,
+        (
+            "LINE-AFTER-METASTATIC",
+            "LINE-EARLY-RELAPSE",
+            "LINE-LATE-RELAPSE",
+            "LINE-RELAPSE-SOURCES-DIFFER",
+            "LINE-RELAPSE-INTERVAL-UNKNOWN",
+        ),
+        ("test_properties::test_line_agrees_with_the_history",),
+    ),
 )
 
 
