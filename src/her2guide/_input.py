@@ -82,9 +82,13 @@ def _line(ev: yaml.Event) -> int:
 
 def _check_yaml_events(text: str) -> None:
     """Refuse anchors, aliases and deep nesting before anything is built."""
-    depth = 0
-    max_depth = limit("max-depth")
+    depth = values = 0
+    max_depth, max_values = limit("max-depth"), limit("max-values")
     for ev in yaml.parse(text, Loader=_BaseLoader):
+        if isinstance(ev, yaml.ScalarEvent):
+            values += 1
+            if values > max_values:
+                raise InputError(f"line {_line(ev)}: more than {max_values:,} values")
         if isinstance(ev, yaml.AliasEvent) or getattr(ev, "anchor", None):
             raise InputError(
                 f"line {_line(ev)}: YAML anchors and aliases (& and *) are not allowed"
