@@ -110,6 +110,11 @@ def _citations(cat: Catalogue, rid: str, support: tuple[str, ...]) -> tuple[str,
     return tuple(cites)
 
 
+@lru_cache(maxsize=32)
+def _table_regimens(cat: Catalogue, table: int) -> frozenset[str]:
+    return frozenset(o.regimen for o in cat.decisions.options.get(table, ()))
+
+
 @lru_cache(maxsize=4096)
 def _step(r: Rule, finding: str) -> TraceStep:
     return TraceStep(r.id, r.title, finding, r.references)
@@ -213,7 +218,7 @@ def recommend(
             st.excluded[rid] = _not_listed(cat, rid, table, where, rule_id)
 
     # Within a tier: the reported line's table first (in its order), then any other reading's.
-    own = {o.regimen for o in cat.decisions.options.get(table, ())}
+    own = _table_regimens(cat, table)
     order = {rid: i for i, rid in enumerate(st.cands)}
     ranked = sorted(
         st.cands.items(),

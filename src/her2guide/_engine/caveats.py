@@ -221,18 +221,13 @@ def label_indication(st: State) -> str | None:
     regs = tuple(rid for rid in st.cands if rid in by)
     if not regs:
         return None
-    notes, alerts, out = _indication_plan(st.cat, regs, h.prior_her2_any, h.prior_her2_metastatic)
+    notes, alerts, out, off_label = _indication_plan(
+        st.cat, regs, h.prior_her2_any, h.prior_her2_metastatic
+    )
     for rid, text in notes:
         st.note(rid, text)
-    for rid in regs:
-        if all(f"{rid} outside {i.jurisdiction} label" in out for i in by[rid]):
-            st.cap(
-                rid,
-                "other",
-                "Outside every label recorded for it ("
-                + "; ".join(f"{i.jurisdiction}: {i.text}" for i in by[rid])
-                + "): off-label use only.",
-            )
+    for rid, why in off_label:
+        st.cap(rid, "other", why)
     for message, refs in alerts:
         st.alert("guidelines-differ", message, *refs)
     return "; ".join(out) + "." if out else None
@@ -241,10 +236,16 @@ def label_indication(st: State) -> str | None:
 @lru_cache(maxsize=4096)
 def _indication_plan(
     cat: Catalogue, regs: tuple[str, ...], prior_any: int, prior_met: int
-) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, tuple[str, ...]], ...], tuple[str, ...]]:
-    """Notes, alerts and findings for these regimens and prior-regimen counts (pure; memoised)."""
+) -> tuple[
+    tuple[tuple[str, str], ...],
+    tuple[tuple[str, tuple[str, ...]], ...],
+    tuple[str, ...],
+    tuple[tuple[str, str], ...],
+]:
+    """Notes, alerts, findings and off-label caps for these regimens and prior-regimen counts
+    (pure; memoised)."""
     by = cat.decisions.indications_by_regimen
-    notes, alerts, out = [], [], []
+    notes, alerts, out, off_label = [], [], [], []
     for rid in regs:
         met = {}
         for ind in by[rid]:
@@ -259,6 +260,15 @@ def _indication_plan(
                     )
                 )
                 out.append(f"{rid} outside {ind.jurisdiction} label")
+        if not any(met.values()):
+            off_label.append(
+                (
+                    rid,
+                    "Outside every label recorded for it ("
+                    + "; ".join(f"{i.jurisdiction}: {i.text}" for i in by[rid])
+                    + "): off-label use only.",
+                )
+            )
         if len(set(met.values())) > 1:
             texts = {i.jurisdiction: i.text for i in by[rid]}
             on = [j for j, m in met.items() if m]
@@ -273,7 +283,7 @@ def _indication_plan(
                     tuple(cat.statements[i.statement].reference for i in by[rid]),
                 )
             )
-    return tuple(notes), tuple(alerts), tuple(out)
+    return tuple(notes), tuple(alerts), tuple(out), tuple(off_label)
 
 
 @rule(

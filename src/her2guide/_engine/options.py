@@ -41,8 +41,13 @@ def _reading_suffix(st: State, line: int) -> str:
     return f" (line-{line} reading: {', '.join(st.readings[line])})"
 
 
-def _table(st: State, table: int) -> list[int]:
-    return [n for n in st.readings if min(n, 3) == table]
+def _offer_table(st: State, table: int) -> bool:
+    """Add the table's rows for every line reading that uses it; False when none does."""
+    lines = [n for n in st.readings if min(n, 3) == table]
+    if not lines or st.line is None:
+        return False
+    _add_rows(st, st.cat.decisions.options[table], "any", _reading_suffix(st, max(lines)))
+    return True
 
 
 @rule(
@@ -55,10 +60,8 @@ def _table(st: State, table: int) -> list[int]:
     "baselga-2012-cleopatra",
 )
 def first(st: State) -> str | None:
-    lines = _table(st, 1)
-    if not lines or st.line is None:
+    if not _offer_table(st, 1):
         return None
-    _add_rows(st, st.cat.decisions.options[1], "any", _reading_suffix(st, 1))
     return "First-line options: THP (ASCO 1.1, NCCN category 1) and T-DXd + pertuzumab (FDA 2025)."
 
 
@@ -70,10 +73,8 @@ def first(st: State) -> str | None:
     "cortes-2022-db03",
 )
 def second(st: State) -> str | None:
-    lines = _table(st, 2)
-    if not lines or st.line is None:
+    if not _offer_table(st, 2):
         return None
-    _add_rows(st, st.cat.decisions.options[2], "any", _reading_suffix(st, 2))
     return "Second-line options: T-DXd preferred (ASCO 2.1: strong, moderate-quality evidence)."
 
 
@@ -87,10 +88,8 @@ def second(st: State) -> str | None:
     "saura-2020-nala",
 )
 def later(st: State) -> str | None:
-    lines = _table(st, 3)
-    if not lines or st.line is None:
+    if not _offer_table(st, 3):
         return None
-    _add_rows(st, st.cat.decisions.options[3], "any", _reading_suffix(st, max(lines)))
     return "Later-line options listed without a preferred regimen (ASCO 2022 rec. 3.0)."
 
 
