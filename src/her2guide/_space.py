@@ -366,7 +366,10 @@ def _alert_tiers(s: Scenario, r: Recommendation, cat: Catalogue) -> str | None:
 
 
 def _line(s: Scenario, r: Recommendation, cat: Catalogue) -> str | None:
-    if not _in_scope(s) or s.pregnant:
+    """line = 1 + HER2-directed metastatic lines ended by progression/completion (or ongoing),
+    maintenance after a completed induction not counted again, + 1 when the recurrence came
+    within 12 months of (neo)adjuvant HER2 therapy (ASCO 2022 rec. 5.0)."""
+    if not _in_scope(s):
         return None
     her2 = {a.id for a in cat.agents.values() if a.her2_directed}
     lines = list(s.metastatic_lines)
