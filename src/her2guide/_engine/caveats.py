@@ -198,8 +198,9 @@ def gap_tki(st: State) -> str | None:
             for x in (", ".join(sorted(tkis)) if tkis else "", "capecitabine" if cape else "")
             if x
         )
-        + f": no trial has tested {', '.join(hits)} in this setting (HER2CLIMB and NALA enrolled "
-        "patients without prior tucatinib or neratinib); these are offered without a preference.",
+        + f": no trial in her2guide's sources has tested {', '.join(hits)} in this setting "
+        "(HER2CLIMB enrolled patients previously treated with trastuzumab, pertuzumab and T-DM1; "
+        "NALA after two or more HER2-directed regimens); these are offered without a preference.",
     )
     return f"Evidence gap for a TKI after a TKI or capecitabine re-use: {', '.join(hits)}."
 
