@@ -254,7 +254,9 @@ def lvef_hold(st: State) -> str | None:
         if reg.her2_directed:
             st.exclude(
                 reg.id,
-                f"LVEF {_lvef_text(lvef)}% (<{below:g}%): HER2-directed therapy is not started",
+                f"LVEF {_lvef_text(lvef)}% (<{below:g}%): not started here, as the labels hold "
+                "HER2-directed therapy below this cut-off; cardio-oncology decides case by case "
+                "(ASCO 2022 key point)",
             )
     restored = ""
     if st.s.hormone_receptor == "positive" and ET_ALONE not in st.excluded:
