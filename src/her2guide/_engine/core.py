@@ -44,9 +44,13 @@ class EngineError(RuntimeError):
     """An internal inconsistency (e.g. an alert code not in the vocabulary): a bug, not bad input."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Rule:
-    """A decision rule: stable ID, one-line title, references, and the check it runs."""
+    """A decision rule: stable ID, one-line title, references, and the check it runs.
+
+    Rules compare and hash by identity: each is one object in ``RULES`` (and a memo keyed by a
+    rule then costs a pointer, not a hash of its text).
+    """
 
     id: str
     title: str
@@ -73,8 +77,10 @@ class Cand:
     """A candidate option while the rules run.
 
     ``base`` is the best tier a source gives it; ``caps`` holds each rule's ceiling (rule ID →
-    tier). The effective tier is the worse of the two, so a ceiling set by a safety rule holds
-    whatever a later rule promotes, and a rule can lift only the ceiling it names.
+    tier). The effective ``tier`` is the worse of the two, so a ceiling set by a safety rule holds
+    whatever a later rule promotes, and a rule can lift only the ceiling it names. ``tier`` is
+    kept up to date by :class:`State` whenever ``base`` or ``caps`` changes (it is read far more
+    often than it changes).
     """
 
     base: str
@@ -82,6 +88,10 @@ class Cand:
     support: list[str]
     notes: list[str] = field(default_factory=list)
     caps: dict[str, str] = field(default_factory=dict)
+    tier: str = ""
+
+    def __post_init__(self) -> None:
+        self.retier()
 
     @property
     def cap(self) -> str:
@@ -91,10 +101,9 @@ class Cand:
                 worst = t
         return worst
 
-    @property
-    def tier(self) -> str:
+    def retier(self) -> None:
         cap = self.cap
-        return self.base if TIER_RANK[self.base] >= TIER_RANK[cap] else cap
+        self.tier = self.base if TIER_RANK[self.base] >= TIER_RANK[cap] else cap
 
 
 @dataclass(slots=True)
@@ -136,6 +145,7 @@ class State:
             return
         if TIER_RANK[tier] < TIER_RANK[c.base]:
             c.base = tier
+            c.retier()
         c.why.append(why)
         c.support.extend(x for x in support if x not in c.support)
 
@@ -149,6 +159,7 @@ class State:
         old = c.caps.get(key)
         if old is None or TIER_RANK[tier] > TIER_RANK[old]:
             c.caps[key] = tier
+            c.retier()
         changed = c.tier != before
         if changed or old is None:
             c.why.append(why)
@@ -161,6 +172,7 @@ class State:
             return False
         before = c.tier
         del c.caps[rule_id]
+        c.retier()
         c.why.append(why)
         return c.tier != before
 
@@ -171,6 +183,7 @@ class State:
             return False
         before = c.tier
         c.base = tier
+        c.retier()
         if c.tier == before:
             return False
         c.why.append(why)
