@@ -483,3 +483,16 @@ def test_every_regimen_is_offered_or_excluded(cat: object) -> None:
     rec = recommend(scenario(metastatic_lines=[{"agents": THP, "stopped": "progression"}]))
     accounted = {o.regimen for o in rec.options} | {e.regimen for e in rec.excluded}
     assert set(cat.regimens) == accounted  # type: ignore[attr-defined]
+
+
+def test_LINE_ONGOING_says_continue_before_the_plan() -> None:
+    """An ongoing line raises `continue-current-line` (ASCO 2022 rec. 4.0: continue until
+    progression or unacceptable toxicity); a line that ended does not."""
+    ongoing = [{"agents": THP, "stopped": "ongoing"}]
+    rec = recommend(scenario(metastatic_lines=ongoing))
+    assert "continue-current-line" in rec.alert_codes
+    assert "LINE-ONGOING" in fired(rec)
+    message = next(a.message for a in rec.alerts if a.code == "continue-current-line")
+    assert "continue it until progression or unacceptable toxicity" in message
+    ended = recommend(scenario(metastatic_lines=[{"agents": THP, "stopped": "progression"}]))
+    assert "continue-current-line" not in ended.alert_codes

@@ -35,6 +35,7 @@ RULES: Final[tuple[Rule, ...]] = (
     line.early,
     line.late,
     line.differ,
+    line.ongoing,
     prior.residual,
     safety.pregnancy,
     options.first,

@@ -217,3 +217,24 @@ def differ(st: State) -> str | None:
     return (
         "Sources differ on the line: " + ", ".join(f"{k} {v}" for k, v in by_source.items()) + "."
     )
+
+
+@rule(
+    "LINE-ONGOING",
+    "The most recent line is ongoing: continue it; the options are the plan for when it stops",
+    "asco-2022",
+)
+def ongoing(st: State) -> str | None:
+    last = st.h.last
+    if last is None or last.outcome != "ongoing" or st.line is None:
+        return None
+    agents = ", ".join(sorted(last.agents))
+    st.alert(
+        "continue-current-line",
+        f"The current line ({agents}) is ongoing: continue it until progression or unacceptable "
+        "toxicity, as its regimen's schedule gives (for HER2-directed maintenance, ASCO 2022 rec. "
+        "4.0). The options below are for when it stops for progression; "
+        "if it stops for toxicity instead, the line does not advance.",
+        "asco-2022",
+    )
+    return f"Ongoing line ({agents}): continue it; the options are the plan after progression."

@@ -277,7 +277,7 @@ def lvef_hold(st: State) -> str | None:
 
 @rule(
     "CARDIO-LVEF-BELOW-50",
-    "LVEF below 50%: HER2-directed therapy not studied; not preferred, case by case",
+    "LVEF below 50%: T-DXd not studied there (label); HER2-directed options not preferred, case by case",
     "enhertu-us-label",
     "asco-2022",
 )
@@ -289,6 +289,9 @@ def lvef_not_studied(st: State) -> str | None:
     if hold is not None and lvef < hold[0]:
         return None
     below, code, message, _ = cut
+    # Only the Enhertu label's "not studied below 50%" is verified; every other HER2-directed
+    # regimen is capped on the ASCO 2022 key point (case by case), and says so.
+    value = _lvef_text(lvef)
     capped = [
         rid
         for rid in list(st.cands)
@@ -296,7 +299,11 @@ def lvef_not_studied(st: State) -> str | None:
         and st.cap(
             rid,
             "alternative",
-            f"LVEF {_lvef_text(lvef)}% (<{below:g}%): not studied; case by case.",
+            f"LVEF {value}% (<{below:g}%): T-DXd has not been studied below 50% (Enhertu "
+            "label); case by case."
+            if rid in TDXD_REGIMENS
+            else f"LVEF {value}% (<{below:g}%): significantly compromised LVEF is decided case by "
+            "case (ASCO 2022 key point); no starting threshold for this regimen is recorded here.",
         )
     ]
     st.alert(code, message.replace("{lvef}", _lvef_text(lvef)))
