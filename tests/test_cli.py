@@ -117,27 +117,95 @@ def test_missing_file(tmp_path: Path) -> None:
 
 
 def test_dose_command(capsys: pytest.CaptureFixture[str]) -> None:
-    """dose prints mg for weight-based and BSA-based components, with the ladder."""
+    """dose prints mg for weight-based and BSA-based components, with the ladder, as plain text."""
     assert (
         main(["dose", "tucatinib-trastuzumab-capecitabine", "--weight", "70", "--height", "170"])
         == 0
     )
     out = capsys.readouterr().out
     # 8 mg/kg x 70 = 560; 6 mg/kg x 70 = 420; BSA sqrt(70*170/3600) = 1.82 -> 1000 x 1.82 = 1820
-    assert "**560 mg**" in out
-    assert "**420 mg**" in out
-    assert "**1820 mg**" in out
+    assert "8 mg/kg → 560 mg" in out
+    assert "6 mg/kg → 420 mg" in out
+    assert "1000 mg/m² → 1820 mg" in out
     assert "250 mg" in out
+    # a terminal gets no Markdown or HTML
+    assert "<small>" not in out
+    assert "**" not in out
+    assert "|---" not in out
+
+
+def test_dose_markdown_format(capsys: pytest.CaptureFixture[str]) -> None:
+    """--format markdown keeps the table the site and notebooks use."""
+    assert main(["dose", "trastuzumab-deruxtecan", "--weight", "70", "--format", "markdown"]) == 0
+    out = capsys.readouterr().out
+    assert "| Agent |" in out
+    assert "**378 mg**" in out
+
+
+@pytest.mark.parametrize("name", ["enhertu", "Enhertu", "T-DXd", "tdxd", "trastuzumab deruxtecan"])
+def test_dose_accepts_names_scenario_files_accept(
+    name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A brand name, abbreviation or regimen name gives the same doses as the ID (5.4 mg/kg)."""
+    assert main(["dose", name, "--weight", "70"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Trastuzumab deruxtecan (trastuzumab-deruxtecan)")
+    assert "5.4 mg/kg → 378 mg" in out
+
+
+def test_dose_names_the_flags_not_the_fields(capsys: pytest.CaptureFixture[str]) -> None:
+    """Without --height, mg/m² doses say which flag is missing (not the scenario field)."""
+    assert main(["dose", "trastuzumab-pertuzumab-taxane", "--weight", "70"]) == 0
+    out = capsys.readouterr().out
+    assert "--weight and --height" in out
+    assert "height_cm" not in out
+    assert "weight_kg" not in out
 
 
 def test_dose_bad_inputs() -> None:
     """Unknown regimen and out-of-range weight exit 2 with the allowed values."""
-    bad_regimen = run("dose", "tdxd", "--weight", "60")
+    bad_regimen = run("dose", "herceptin-alone", "--weight", "60")
     assert bad_regimen.returncode == 2
     assert "trastuzumab-deruxtecan" in bad_regimen.stderr
+    assert "Traceback" not in bad_regimen.stderr
     bad_weight = run("dose", "trastuzumab-deruxtecan", "--weight", "heavy")
     assert bad_weight.returncode == 2
     assert "25 to 300" in bad_weight.stderr
+
+
+def test_version() -> None:
+    """--version prints the package version and exits 0."""
+    out = run("--version")
+    assert (out.returncode, out.stdout.strip()) == (0, f"her2guide {her2guide.__version__}")
+
+
+def test_schema_required_fields_match_the_parser() -> None:
+    """Each field the schema requires for an in-scope scenario is one the parser refuses to do
+    without (named in its error), and the top-level description names all of them."""
+    schema = her2guide.scenario_json_schema()
+    required = schema["allOf"][0]["then"]["required"]
+    assert len(required) >= 7  # the reader's complaint: seven beyond her2 and setting
+    base = scenario()
+    for fld in required:
+        assert fld in schema["description"]
+        data = {k: v for k, v in base.items() if k != fld}
+        with pytest.raises(her2guide.ScenarioError) as err:
+            her2guide.parse_scenario(data)
+        assert fld in str(err.value)
+    for fld in set(base) - set(required) - {"her2", "setting"}:
+        her2guide.parse_scenario({k: v for k, v in base.items() if k != fld})  # optional
+
+
+def test_schema_lists_accepted_agent_names() -> None:
+    """The schema lists agent IDs and every accepted spelling, and each listed name parses."""
+    items = her2guide.scenario_json_schema()["properties"]["early_treatment"]["properties"][
+        "agents"
+    ]["items"]
+    assert "trastuzumab-deruxtecan" in items["examples"]
+    assert {"Enhertu", "Kadcyla", "Phesgo", "T-DXd"} <= set(items["x-accepted-names"])
+    for name in items["x-accepted-names"]:
+        line = [{"agents": [name], "stopped": "progression"}]
+        her2guide.parse_scenario(scenario(metastatic_lines=line))
 
 
 def test_schema_and_regimens(capsys: pytest.CaptureFixture[str]) -> None:

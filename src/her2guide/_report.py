@@ -5,7 +5,7 @@ from __future__ import annotations
 from ._catalogue import Catalogue, load_catalogue
 from ._model import INTENDED_USE, DoseAmount, Option, Recommendation, RegimenDoses
 
-__all__ = ["doses_markdown", "to_markdown", "to_text"]
+__all__ = ["doses_markdown", "doses_text", "to_markdown", "to_text"]
 
 
 def _fmt_amount(a: DoseAmount | None) -> str:
@@ -46,6 +46,50 @@ def doses_markdown(d: RegimenDoses, cat: Catalogue | None = None) -> str:
     if d.missing:
         out.append(f"\n<small>Missing for some doses: {'; '.join(d.missing)}.</small>")
     return "\n".join(out).strip()
+
+
+def _plain(a: DoseAmount | None) -> str:
+    return _fmt_amount(a).replace("**", "")
+
+
+def doses_text(
+    d: RegimenDoses,
+    cat: Catalogue | None = None,
+    *,
+    field_names: dict[str, str] | None = None,
+) -> str:
+    """The same doses as :func:`doses_markdown`, as plain text for a terminal.
+
+    ``field_names`` renames the scenario fields named in ``missing`` (e.g. the CLI's flags).
+    """
+    cat = cat or load_catalogue()
+    head = []
+    if d.weight_kg is not None:
+        head.append(f"weight {d.weight_kg:g} kg")
+    if d.height_cm is not None:
+        head.append(f"height {d.height_cm:g} cm")
+    if d.bsa_m2 is not None:
+        head.append(f"BSA {d.bsa_m2:.2f} m² (Mosteller)")
+    out = [", ".join(head), ""] if head else []
+    for c in d.components:
+        name = cat.agents[c.agent].name + (f" (or: {c.choice})" if c.choice else "")
+        out.append(f"{name} — {c.route}, {c.schedule}")
+        if c.maintenance is None:
+            out.append(f"    {c.note}")
+            continue
+        if c.loading is not None:
+            out.append(f"    loading:    {_plain(c.loading)}")
+        out.append(f"    dose:       {_plain(c.maintenance)}")
+        ladder = ", ".join(_plain(r) for r in c.reductions) or c.reduction_note
+        if ladder:
+            out.append(f"    reductions: {ladder}")
+    out += ["", d.rounding]
+    if d.missing:
+        out.append(f"Missing for some doses: {'; '.join(d.missing)}.")
+    text = "\n".join(out)
+    for old, new in (field_names or {}).items():
+        text = text.replace(old, new)
+    return text
 
 
 def _option_md(o: Option, cat: Catalogue) -> list[str]:

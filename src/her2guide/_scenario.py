@@ -602,13 +602,33 @@ def load_scenario(
 # --------------------------------------------------------------------------- JSON Schema
 
 
-def scenario_json_schema() -> dict[str, Any]:
+def _accepted_names(cat: Catalogue) -> list[str]:
+    """Every accepted agent spelling once (by its matching key), as the data writes it."""
+    names: dict[str, str] = {}
+    for a in cat.agents.values():
+        for n in (a.name, *a.synonyms, a.id):
+            names.setdefault(normalise_name(n), n)
+    for n in cat.combinations:
+        names.setdefault(normalise_name(n), n)
+    return sorted(names.values(), key=str.casefold)
+
+
+def scenario_json_schema(catalogue: Catalogue | None = None) -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of a scenario file.
+
+    ``her2`` and ``setting`` are always required; the fields in ``_REQUIRED_IN_SCOPE`` are
+    required too when the scenario is HER2-positive metastatic (the ``allOf`` condition), and
+    the top-level description says so in words. Agent names list the canonical IDs as
+    ``examples`` and every accepted spelling under ``x-accepted-names`` (matched without regard
+    to case, spaces or hyphens), so a strict validator does not refuse a brand name the CLI
+    accepts.
 
     Examples:
         >>> scenario_json_schema()["properties"]["her2"]["enum"]
         ['positive', 'low', 'ultralow', 'negative', 'unknown']
     """
+    cat = catalogue or load_catalogue()
+    required_in_scope = list(_REQUIRED_IN_SCOPE)
     date = {
         "type": "string",
         "format": "date",
@@ -617,14 +637,25 @@ def scenario_json_schema() -> dict[str, Any]:
     }
     agents = {
         "type": "array",
-        "items": {"type": "string", "maxLength": 200},
+        "items": {
+            "type": "string",
+            "maxLength": 200,
+            "examples": sorted(cat.agents),
+            "x-accepted-names": _accepted_names(cat),
+        },
         "minItems": 1,
         "maxItems": limit("max-agents-per-line"),
-        "description": "agent names or IDs (brand names, abbreviations; `her2guide regimens` and the agents data list them)",
+        "description": "agent IDs (listed under examples) or any accepted name under "
+        "x-accepted-names: brand names, abbreviations and spellings, matched without regard to "
+        "case, spaces or hyphens; an unknown name is an error that suggests the closest",
     }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "her2guide scenario",
+        "description": "Always required: her2 and setting. For a HER2-positive metastatic "
+        f"scenario also required: {', '.join(required_in_scope)} (see allOf). Anything else is "
+        "optional. Out-of-scope scenarios (HER2 not positive, or early disease) need only her2 "
+        "and setting.",
         "type": "object",
         "additionalProperties": False,
         "required": ["her2", "setting"],
@@ -669,6 +700,8 @@ def scenario_json_schema() -> dict[str, Any]:
             "ild_agent": {
                 "type": "string",
                 "description": "agent that caused a drug-induced ILD/pneumonitis (any accepted name)",
+                "examples": sorted(cat.agents),
+                "x-accepted-names": _accepted_names(cat),
             },
             "ecog": {"enum": list(ECOG_VALUES), "description": "ECOG performance status"},
             "lvef": {"type": "number", "minimum": LVEF_RANGE[0], "maximum": LVEF_RANGE[1]},
@@ -687,7 +720,7 @@ def scenario_json_schema() -> dict[str, Any]:
                         "setting": {"const": "metastatic"},
                     }
                 },
-                "then": {"required": list(_REQUIRED_IN_SCOPE)},
+                "then": {"required": required_in_scope},
             }
         ],
     }

@@ -13,11 +13,11 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from ._catalogue import load_catalogue
+from ._catalogue import Catalogue, load_catalogue, normalise_name
 from ._dosing import dose_regimen
 from ._engine import recommend
 from ._model import INTENDED_USE
-from ._report import doses_markdown, to_markdown, to_text
+from ._report import doses_markdown, doses_text, to_markdown, to_text
 from ._scenario import (
     HEIGHT_RANGE,
     WEIGHT_RANGE,
@@ -66,6 +66,9 @@ def _parser() -> argparse.ArgumentParser:
         description="Which systemic therapy comes next in HER2-positive metastatic breast cancer. "
         + INTENDED_USE,
     )
+    from . import __version__
+
+    p.add_argument("--version", action="version", version=f"her2guide {__version__}")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
     r = sub.add_parser(
         "recommend", help="recommend the next therapy for a scenario file (YAML or JSON)"
@@ -85,7 +88,11 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--workers", type=int, help="processes (default: all cores)")
     sub.add_parser("schema", help="print the JSON Schema of a scenario file")
     d = sub.add_parser("dose", help="calculate doses for a regimen")
-    d.add_argument("regimen")
+    d.add_argument(
+        "regimen",
+        help="regimen ID, name or abbreviation (THP, T-DXd), or an agent name that is a regimen on its own (e.g. Enhertu)",
+    )
+    d.add_argument("--format", choices=("text", "markdown"), default="text")
     d.add_argument("--weight", type=_bounded(*WEIGHT_RANGE, "kg"), required=True, help="kg")
     d.add_argument(
         "--height", type=_bounded(*HEIGHT_RANGE, "cm"), help="cm (needed for mg/m² doses)"
@@ -117,20 +124,46 @@ def _recommend(args: argparse.Namespace) -> int:
     return 0
 
 
+def _regimen_id(name: str, cat: Catalogue) -> str | None:
+    """A regimen ID from its ID, its name, or the name of the one agent it consists of."""
+    if name in cat.regimens:
+        return name
+    key = normalise_name(name)
+    for reg in cat.regimens.values():
+        if key in {normalise_name(reg.id), normalise_name(reg.name), normalise_name(reg.short)}:
+            return reg.id
+    agents = cat.aliases.get(key)
+    if agents:
+        hits = [
+            r.id for r in cat.regimens.values() if {c.agent for c in r.components} == set(agents)
+        ]
+        if len(hits) == 1:
+            return hits[0]
+    return None
+
+
 def _dose(args: argparse.Namespace) -> int:
     cat = load_catalogue()
-    if args.regimen not in cat.regimens:
+    rid = _regimen_id(args.regimen, cat)
+    if rid is None:
         import difflib
 
         close = difflib.get_close_matches(args.regimen, list(cat.regimens), n=3)
         hint = f" closest: {', '.join(close)};" if close else ""
         print(
-            f"her2guide: regimen: {args.regimen!r} is unknown;{hint} allowed: {', '.join(cat.regimens)}",
+            f"her2guide: regimen: {args.regimen!r} is unknown;{hint} allowed: a regimen ID "
+            f"({', '.join(cat.regimens)}), its name or abbreviation (e.g. THP), or a single-agent name such as Enhertu",
             file=sys.stderr,
         )
         return 2
-    print(f"{cat.regimens[args.regimen].name}\n")
-    print(doses_markdown(dose_regimen(args.regimen, args.weight, args.height, cat), cat))
+    doses = dose_regimen(rid, args.weight, args.height, cat)
+    print(f"{cat.regimens[rid].name} ({rid})\n")
+    if args.format == "markdown":
+        print(doses_markdown(doses, cat))
+    else:
+        print(
+            doses_text(doses, cat, field_names={"weight_kg": "--weight", "height_cm": "--height"})
+        )
     print(f"\n{INTENDED_USE}")
     return 0
 
