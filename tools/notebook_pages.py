@@ -237,7 +237,7 @@ def _title(nb: Any, stem: str) -> str:
         if cell.cell_type == "markdown":
             for line in cell.source.splitlines():
                 if line.startswith("# "):
-                    return line[2:].strip()
+                    return str(line[2:].strip())
     return stem
 
 

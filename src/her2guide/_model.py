@@ -64,6 +64,8 @@ class DoseAmount:
 
 @dataclass(frozen=True, slots=True)
 class ComponentDose:
+    """The doses of one agent of a regimen: loading, maintenance and the reduction ladder."""
+
     agent: str
     route: str
     schedule: str
@@ -77,6 +79,9 @@ class ComponentDose:
 
 @dataclass(frozen=True, slots=True)
 class RegimenDoses:
+    """Calculated doses for every component of a regimen, with the rounding used and what is
+    missing (e.g. height for mg/m² doses)."""
+
     regimen: str
     weight_kg: float | None
     height_cm: float | None
@@ -103,6 +108,8 @@ class Option:
 
 @dataclass(frozen=True, slots=True)
 class Exclusion:
+    """A regimen considered and set aside: why, and the ID of the rule that did it."""
+
     regimen: str
     reason: str
     rule: str
@@ -110,6 +117,9 @@ class Exclusion:
 
 @dataclass(frozen=True, slots=True)
 class Alert:
+    """Something the clinician must see: a ``code`` from the closed vocabulary in
+    ``data/decisions.toml``, the message, the rule that raised it and its citations."""
+
     code: str
     message: str
     rule: str
@@ -118,6 +128,8 @@ class Alert:
 
 @dataclass(frozen=True, slots=True)
 class TraceStep:
+    """One rule that fired: its ID, title, what it found and the references behind it."""
+
     rule: str
     title: str
     finding: str
