@@ -17,8 +17,10 @@ from ._catalogue import load_catalogue
 from ._dosing import dose_regimen
 from ._engine import recommend
 from ._model import INTENDED_USE
+from ._practical import practical_markdown
 from ._report import doses_markdown, to_markdown, to_text
 from ._scenario import (
+    CRCL_RANGE,
     HEIGHT_RANGE,
     WEIGHT_RANGE,
     ScenarioError,
@@ -90,6 +92,16 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument(
         "--height", type=_bounded(*HEIGHT_RANGE, "cm"), help="cm (needed for mg/m² doses)"
     )
+    d.add_argument(
+        "--child-pugh",
+        choices=("A", "B", "C"),
+        help="Child-Pugh class of hepatic impairment: show the labels' adjustments",
+    )
+    d.add_argument(
+        "--crcl",
+        type=_bounded(*CRCL_RANGE, "mL/min"),
+        help="creatinine clearance in mL/min: show the labels' renal statements",
+    )
     return p
 
 
@@ -130,7 +142,11 @@ def _dose(args: argparse.Namespace) -> int:
         )
         return 2
     print(f"{cat.regimens[args.regimen].name}\n")
-    print(doses_markdown(dose_regimen(args.regimen, args.weight, args.height, cat), cat))
+    doses = dose_regimen(args.regimen, args.weight, args.height, cat)
+    print(doses_markdown(doses, cat))
+    extra = practical_markdown(doses, cat, child_pugh=args.child_pugh, crcl=args.crcl)
+    if extra:
+        print(f"\n{extra}")
     print(f"\n{INTENDED_USE}")
     return 0
 
