@@ -338,6 +338,13 @@ def test_ORGAN_HEPATIC_child_pugh_c_notes_tucatinib_and_neratinib() -> None:
     assert "contraindicated (EU)" in ner
 
 
+def test_ORGAN_HEPATIC_unknown_names_the_labels_that_would_change() -> None:
+    """Child-Pugh unknown at line 2: tucatinib's label (Child-Pugh C: 200 mg) is named; no note is added."""
+    rec = recommend(scenario(metastatic_lines=SECOND_LINE, hepatic_impairment="unknown"))
+    assert "Tucatinib" in _finding(rec, "ORGAN-HEPATIC")
+    assert not any("Hepatic impairment" in n for n in _notes(rec, TTC))
+
+
 def test_ORGAN_HEPATIC_none_does_not_fire() -> None:
     """hepatic_impairment none: nothing to say."""
     rec = recommend(scenario(metastatic_lines=SECOND_LINE, hepatic_impairment="none"))

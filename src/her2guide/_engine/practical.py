@@ -91,9 +91,22 @@ def organ_hepatic(st: State) -> str | None:
     if cp is None or cp == "none":
         return None
     if cp == "unknown":
+        p = load_practical(st.cat)
+        offered = {a for rid in st.cands for a in _regimen_agents(st, rid)}
+        named = sorted(
+            {
+                st.cat.agents[adj.agent].name
+                for adj in p.adjustments
+                if adj.agent in offered and adj.measure == "child-pugh"
+                if adj.action != "no-adjustment"
+            }
+        )
+        if not named:
+            return "Child-Pugh class unknown: no label adjustment recorded for the offered regimens"
         return (
-            "Child-Pugh class unknown: tucatinib, neratinib and lapatinib labels change the "
-            "starting dose or restrict use in Child-Pugh C"
+            "Child-Pugh class unknown: the labels of "
+            + ", ".join(named)
+            + " change the starting dose or restrict use by Child-Pugh class"
         )
     return f"Child-Pugh {cp}: " + (_organ(st, cp, None, "Hepatic impairment") or "")
 
