@@ -126,6 +126,7 @@ def test_neratinib_acid_reducing_agents_are_avoided() -> None:
         ("capecitabine", (150.0, 500.0)),  # "Tablets: 150 mg and 500 mg (3)"
         ("trastuzumab-deruxtecan", (100.0,)),  # "100 mg Vial Carton"
         ("trastuzumab-emtansine", (100.0, 160.0)),  # "Kadcyla 100 mg ... Kadcyla 160 mg"
+        ("pertuzumab", (420.0,)),  # "Injection: 420 mg/14 mL (30 mg/mL) ... single-dose vial"
     ],
 )
 def test_tablet_and_vial_strengths(agent: str, strengths: tuple[float, ...]) -> None:
