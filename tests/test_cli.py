@@ -131,7 +131,6 @@ def test_dose_command(capsys: pytest.CaptureFixture[str]) -> None:
     # a terminal gets no Markdown or HTML
     assert "<small>" not in out
     assert "**" not in out
-    assert "|---" not in out
 
 
 def test_dose_markdown_format(capsys: pytest.CaptureFixture[str]) -> None:

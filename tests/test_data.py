@@ -12,6 +12,7 @@ import pytest
 from her2guide import RULES, Catalogue, DataError
 from her2guide import _catalogue as catalogue_module
 from her2guide._dosing import REFERENCES as DOSING_REFERENCES
+from her2guide._practical import load_practical
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -47,6 +48,7 @@ def test_every_reference_has_a_link_and_is_cited(cat: Catalogue) -> None:
     used.update(t.reference for t in cat.toxicity)
     used.update(ref for r in RULES for ref in r.references)
     used.update(DOSING_REFERENCES)
+    used.update(load_practical(cat).references)  # interactions, organ function, formulations
     # approvals.toml has no loader yet; its references count as used.
     approvals = ROOT / "src" / "her2guide" / "data" / "approvals.toml"
     used.update(a["reference"] for a in tomllib.loads(approvals.read_text("utf-8"))["approval"])

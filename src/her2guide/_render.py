@@ -33,6 +33,7 @@ from ._catalogue import (
 )
 from ._engine import RULES, Rule
 from ._model import INTENDED_USE
+from ._practical import load_practical
 
 __all__ = [
     "PLACEHOLDER",
@@ -75,6 +76,11 @@ STAGES: Final = (
     (("PS-",), "Performance status", "Was this patient's fitness studied?"),
     (("GAP-",), "Evidence gaps", "Where does no trial answer the question?"),
     (("DIFFER-",), "Sources differ", "Where do guidelines and labels disagree?"),
+    (
+        ("INTERACTION-", "ORGAN-"),
+        "Practical dosing",
+        "Do other medicines, or liver and kidney function, change what the label says?",
+    ),
 )
 
 _CANONICAL_SOURCES: Final = ("ASCO 2022", "NCCN", "FDA label", "EU label")
@@ -374,6 +380,9 @@ class Page:
             "regimen_index": self.regimen_index,
             "dose": self.dose,
             "dosing_gaps": self.dosing_gaps,
+            "interaction_table": self.interaction_table,
+            "organ_function_table": self.organ_function_table,
+            "formulation_table": self.formulation_table,
             "monitoring": self.monitoring,
             "rule": self.rule,
             "rule_count": self.rule_count,
@@ -671,6 +680,56 @@ class Page:
                 ):
                     items.append(f"- {name}: {c.reduction_note}")
         return "\n".join(items) if items else "*None.*"
+
+    # -- practical dosing (data/interactions.toml, organ_function.toml, formulations_practical.toml)
+
+    def interaction_table(self) -> str:
+        """Every label interaction, with the medicines her2guide recognises in each class."""
+        p = load_practical(self.cat)
+        rows = [
+            "| Agent | With | Recognised names | What the label says | Label section | Source |",
+            "|---|---|---|---|---|---|",
+        ]
+        for it in p.interactions:
+            names = sorted(m.name for m in p.medicines.values() if set(m.classes) & set(it.classes))
+            rows.append(
+                f"| {self.cat.agents[it.agent].name} | {' or '.join(p.classes[c] for c in it.classes)} "
+                f"| {', '.join(names) or '*none recorded*'} | {_cell(it.action)} "
+                f"| {it.jurisdiction}: {_cell(it.label_section)} | {self.cite(it.reference)} |"
+            )
+        return "\n".join(rows)
+
+    def organ_function_table(self) -> str:
+        """Every hepatic and renal statement the labels make, as recorded."""
+        p = load_practical(self.cat)
+        rows = [
+            "| Agent | Applies to | What the label says | Label section | Source |",
+            "|---|---|---|---|---|",
+        ]
+        for a in p.adjustments:
+            if a.measure == "child-pugh":
+                when = "Child-Pugh " + " or ".join(a.classes)
+            elif a.crcl_below is not None:
+                when = f"CrCl below {a.crcl_below:g} mL/min"
+            else:
+                when = "any CrCl given"
+            rows.append(
+                f"| {self.cat.agents[a.agent].name} | {when} | {_cell(a.text)} "
+                f"| {a.jurisdiction}: {_cell(a.label_section)} | {self.cite(a.reference)} |"
+            )
+        return "\n".join(rows)
+
+    def formulation_table(self) -> str:
+        """Tablet strengths and vial sizes, as recorded."""
+        p = load_practical(self.cat)
+        rows = ["| Agent | Form | Strengths | Label section | Source |", "|---|---|---|---|---|"]
+        for prod in p.products.values():
+            strengths = ", ".join(f"{s:g} mg" for s in prod.strengths_mg)
+            rows.append(
+                f"| {self.cat.agents[prod.agent].name} | {prod.form} | {strengths} "
+                f"| {prod.jurisdiction}: {_cell(prod.label_section)} | {self.cite(prod.reference)} |"
+            )
+        return "\n".join(rows)
 
     # -- monitoring
 

@@ -41,6 +41,12 @@ LVEF_RANGE: Final = (5.0, 90.0)
 WEIGHT_RANGE: Final = (25.0, 300.0)
 HEIGHT_RANGE: Final = (100.0, 230.0)
 ECOG_VALUES: Final = (0, 1, 2, 3, 4)
+#: Child-Pugh class for hepatic impairment ("none" = no hepatic impairment)
+HEPATIC_VALUES: Final = ("none", "A", "B", "C", "unknown")
+CRCL_RANGE: Final = (0.0, 250.0)
+#: at most this many concomitant medicines, each up to this many characters
+MAX_MEDICATIONS: Final = 50
+MAX_MEDICATION_CHARS: Final = 200
 
 _TOP_FIELDS: Final = (
     "her2",
@@ -59,6 +65,9 @@ _TOP_FIELDS: Final = (
     "weight_kg",
     "height_cm",
     "low_disease_burden",
+    "concomitant_medications",
+    "hepatic_impairment",
+    "creatinine_clearance_ml_min",
     "name",
     "notes",
 )
@@ -155,6 +164,11 @@ class Scenario:
     weight_kg: float | None = None
     height_cm: float | None = None
     low_disease_burden: bool | None = None
+    #: other medicines the patient takes, as given (any names; known ones are matched)
+    concomitant_medications: tuple[str, ...] = ()
+    #: Child-Pugh class: none | A | B | C | unknown (None = not given)
+    hepatic_impairment: str | None = None
+    creatinine_clearance_ml_min: float | None = None
     name: str = ""
     notes: str = ""
     extra: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False, hash=False)
@@ -184,12 +198,20 @@ def _core_problems(s: Scenario) -> list[Problem]:
     enum("ild_history", s.ild_history, ILD_VALUES)
     if s.ecog is not None:
         enum("ecog", s.ecog, ECOG_VALUES)
+    if s.hepatic_impairment is not None:
+        enum("hepatic_impairment", s.hepatic_impairment, HEPATIC_VALUES)
+    meds = s.concomitant_medications
+    if not isinstance(cast(object, meds), tuple) or len(meds) > MAX_MEDICATIONS:
+        bad("concomitant_medications", meds, f"a tuple of at most {MAX_MEDICATIONS} names")
+    elif not all(isinstance(m, str) and 0 < len(m) <= MAX_MEDICATION_CHARS for m in meds):
+        bad("concomitant_medications", meds, f"names of 1 to {MAX_MEDICATION_CHARS} characters")
     if not isinstance(cast(object, s.pregnant), bool):
         bad("pregnant", s.pregnant, "true | false")
     for fld, value, bounds in (
         ("lvef", s.lvef, LVEF_RANGE),
         ("weight_kg", s.weight_kg, WEIGHT_RANGE),
         ("height_cm", s.height_cm, HEIGHT_RANGE),
+        ("creatinine_clearance_ml_min", s.creatinine_clearance_ml_min, CRCL_RANGE),
     ):
         if value is not None and (
             not isinstance(value, int | float)
@@ -379,6 +401,50 @@ class _Collector:
         self.add(fld, value, "allowed: 0 | 1 | 2 | 3 | 4 (ECOG performance status)")
         return None
 
+    def hepatic(self, data: Mapping[str, Any], fld: str) -> str | None:
+        if fld not in data or data[fld] is None:
+            return None
+        value = data[fld]
+        if isinstance(value, str):
+            key = value.strip().lower().replace("_", "-").replace(" ", "-")
+            key = key.removeprefix("child-pugh-").removeprefix("class-")
+            for v in HEPATIC_VALUES:
+                if key == v.lower():
+                    return v
+        self.add(
+            fld,
+            value,
+            "allowed: none | A | B | C | unknown (Child-Pugh class; 'Child-Pugh B' is accepted)",
+        )
+        return None
+
+    def medications(self, data: Mapping[str, Any], fld: str) -> tuple[str, ...]:
+        if fld not in data or data[fld] is None:
+            return ()
+        value = data[fld]
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            self.add(
+                fld, value, "allowed: a list of medicine names, e.g. [gemfibrozil, omeprazole]"
+            )
+            return ()
+        if len(value) > MAX_MEDICATIONS:
+            self.add(fld, f"{len(value)} names", f"allowed: at most {MAX_MEDICATIONS} names")
+            return ()
+        out: list[str] = []
+        for i, name in enumerate(value):
+            if not isinstance(name, str) or not name.strip() or len(name) > MAX_MEDICATION_CHARS:
+                self.add(
+                    f"{fld}[{i}]",
+                    name,
+                    f"allowed: a medicine name (text, 1 to {MAX_MEDICATION_CHARS} characters)",
+                )
+                continue
+            if name.strip() not in out:
+                out.append(name.strip())
+        return tuple(out)
+
     def unknown_keys(self, data: Mapping[str, Any], allowed: tuple[str, ...], path: str) -> None:
         for key in data:
             if key not in allowed:
@@ -463,6 +529,9 @@ def parse_scenario(data: Mapping[str, Any], catalogue: Catalogue | None = None) 
     low_burden = c.boolean(data, "low_disease_burden")
     ild_agent = c.agent(data, "ild_agent")
     ecog = c.ecog(data, "ecog")
+    meds = c.medications(data, "concomitant_medications")
+    hepatic = c.hepatic(data, "hepatic_impairment")
+    crcl = c.number(data, "creatinine_clearance_ml_min", CRCL_RANGE, "mL/min")
     if ild_agent is not None and ild not in ("drug_grade1", "drug_grade2_plus"):
         c.add(
             "ild_agent",
@@ -565,6 +634,9 @@ def parse_scenario(data: Mapping[str, Any], catalogue: Catalogue | None = None) 
         weight_kg=weight,
         height_cm=height,
         low_disease_burden=low_burden,
+        concomitant_medications=meds,
+        hepatic_impairment=hepatic,
+        creatinine_clearance_ml_min=crcl,
         name=str(name),
         notes=str(notes),
     )
@@ -709,6 +781,22 @@ def scenario_json_schema(catalogue: Catalogue | None = None) -> dict[str, Any]:
             "weight_kg": {"type": "number", "minimum": WEIGHT_RANGE[0], "maximum": WEIGHT_RANGE[1]},
             "height_cm": {"type": "number", "minimum": HEIGHT_RANGE[0], "maximum": HEIGHT_RANGE[1]},
             "low_disease_burden": {"type": "boolean", "description": "optional; HR+ options"},
+            "concomitant_medications": {
+                "type": "array",
+                "items": {"type": "string", "minLength": 1, "maxLength": MAX_MEDICATION_CHARS},
+                "maxItems": MAX_MEDICATIONS,
+                "description": "other medicines (any names); known ones are checked against the labels' interactions, unknown ones are reported",
+            },
+            "hepatic_impairment": {
+                "enum": list(HEPATIC_VALUES),
+                "description": "Child-Pugh class of hepatic impairment (none if none)",
+            },
+            "creatinine_clearance_ml_min": {
+                "type": "number",
+                "minimum": CRCL_RANGE[0],
+                "maximum": CRCL_RANGE[1],
+                "description": "creatinine clearance, mL/min",
+            },
             "name": {"type": "string"},
             "notes": {"type": "string"},
         },

@@ -10,6 +10,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 
@@ -17,8 +18,10 @@ from ._catalogue import Catalogue, load_catalogue, normalise_name
 from ._dosing import dose_regimen
 from ._engine import recommend
 from ._model import INTENDED_USE
+from ._practical import practical_markdown
 from ._report import doses_markdown, doses_text, to_markdown, to_text
 from ._scenario import (
+    CRCL_RANGE,
     HEIGHT_RANGE,
     WEIGHT_RANGE,
     ScenarioError,
@@ -97,6 +100,16 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument(
         "--height", type=_bounded(*HEIGHT_RANGE, "cm"), help="cm (needed for mg/m² doses)"
     )
+    d.add_argument(
+        "--child-pugh",
+        choices=("A", "B", "C"),
+        help="Child-Pugh class of hepatic impairment: show the labels' adjustments",
+    )
+    d.add_argument(
+        "--crcl",
+        type=_bounded(*CRCL_RANGE, "mL/min"),
+        help="creatinine clearance in mL/min: show the labels' renal statements",
+    )
     return p
 
 
@@ -164,6 +177,11 @@ def _dose(args: argparse.Namespace) -> int:
         print(
             doses_text(doses, cat, field_names={"weight_kg": "--weight", "height_cm": "--height"})
         )
+    extra = practical_markdown(doses, cat, child_pugh=args.child_pugh, crcl=args.crcl)
+    if extra and args.format != "markdown":  # a terminal gets no HTML or emphasis marks
+        extra = re.sub(r"</?small>", "", extra).replace("**", "")
+    if extra:
+        print(f"\n{extra}")
     print(f"\n{INTENDED_USE}")
     return 0
 

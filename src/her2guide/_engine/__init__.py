@@ -19,7 +19,7 @@ from .._dosing import dose_regimen
 from .._history import classify_agents, read_history
 from .._model import Exclusion, Option, Recommendation, Support, TraceStep
 from .._scenario import Scenario, parse_scenario
-from . import caveats, line, options, prior, safety, scope
+from . import caveats, line, options, practical, prior, safety, scope
 from .core import TIER_RANK, Cand, EngineError, Rule, State
 
 __all__ = ["RULES", "EngineError", "Rule", "classify_line", "recommend"]
@@ -69,6 +69,9 @@ RULES: Final[tuple[Rule, ...]] = (
     caveats.gap_tki,
     caveats.differ_db09,
     caveats.none_left,
+    practical.interactions,
+    practical.organ_hepatic,
+    practical.organ_renal,
 )
 
 _OPTIONS_RULE: Final = {1: "OPTIONS-FIRST-LINE", 2: "OPTIONS-SECOND-LINE", 3: "OPTIONS-LATER-LINE"}
