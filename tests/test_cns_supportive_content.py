@@ -1,0 +1,192 @@
+"""Issue 11, gaps 3, 4, 6, 7 and 8: re-biopsy and brain imaging, supportive care, subcutaneous
+products and other names, maintenance, and the absent ESMO positions.
+
+The expected fragments below are typed from the primary sources named in each docstring, not
+copied from the data, so an edit that changes a number, a grade or a source's wording fails
+here. Sources are the records in ``references.toml`` with the same IDs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from her2guide import Catalogue
+from her2guide._render import Page
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _page(name: str) -> str:
+    return Page(name).expand((ROOT / "docs" / name).read_text(encoding="utf-8"))
+
+
+# --------------------------------------------------------------------------- gap 8: re-biopsy
+
+
+def test_asco_cap_asks_for_a_her2_test_on_a_metastatic_site(cat: Catalogue) -> None:
+    """ASCO/CAP 2013 HER2 testing guideline (Wolff, JCO 2013;31:3997), "Specimens to be
+    tested": "Patients who then develop metastatic disease must have a HER2 test performed
+    in a metastatic site, if tissue sample is available."
+    """
+    s = cat.statements["asco-cap-2013-metastatic-retest"]
+    assert s.source == "ASCO/CAP 2013"
+    assert s.topic == "rebiopsy"
+    assert "must have a HER2 test performed in a metastatic site" in s.quote
+    assert "if tissue sample is available" in s.quote
+    assert "3997" in cat.references[s.reference].citation
+
+
+# --------------------------------------------------------------------------- gap 8: brain imaging
+
+
+def test_asco_brain_rec_10_1_grade_and_words_as_printed(cat: Catalogue) -> None:
+    """ASCO 2022 HER2+ brain metastases guideline, rec. 10.1 (screening): "there are
+    insufficient data to recommend for or against performing routine surveillance with brain
+    magnetic resonance imaging" (Weak Recommendation; FC/IC-L)."""
+    s = cat.statements["asco-bm-2022-10.1"]
+    assert (s.number, s.grade) == ("10.1", "Weak Recommendation; FC/IC-L")
+    assert "insufficient data to recommend for or against" in s.quote
+    assert "routine surveillance with brain magnetic resonance imaging" in s.quote
+
+
+def test_asco_brain_rec_10_2_low_threshold_without_an_invented_grade(cat: Catalogue) -> None:
+    """ASCO 2022 brain metastases rec. 10.2: "Clinicians should have a low threshold for
+    performing diagnostic brain magnetic resonance imaging (MRI) testing in the setting of any
+    neurologic symptoms". Its grade was cut off in the stored excerpt, so none may be shown."""
+    s = cat.statements["asco-bm-2022-10.2"]
+    assert "low threshold for performing diagnostic brain magnetic resonance imaging" in s.quote
+    assert s.grade == ""
+    assert "not shown" in s.note
+
+
+def test_nccn_brain_screening_is_shown_as_a_trial_report_of_nccn(cat: Catalogue) -> None:
+    """Ahmed, Neuro-Oncology 2025 (PMID 39851040): "Screening of asymptomatic stage IV breast
+    cancer with brain MRIs is currently not recommended by National Comprehensive Cancer
+    Network (NCCN) Guidelines"; 33 HER2-positive patients, 15% at baseline, 24% by 6 months."""
+    s = cat.statements["nccn-brain-mri-screening"]
+    assert "currently not recommended by National Comprehensive Cancer Network" in s.quote
+    assert cat.references[s.reference].pmid == "39851040"
+    assert "not NCCN's own text" in s.note
+    for fragment in ("15%", "33 HER2-positive", "24%"):
+        assert fragment in s.note
+
+
+# --------------------------------------------------------------------------- gap 8: KATHERINE CNS
+
+
+def test_katherine_cns_first_recurrence_figures_stay_with_their_analyses(cat: Catalogue) -> None:
+    """KATHERINE: CNS as site of first recurrence 5.9% vs 4.3% with no difference in overall CNS
+    risk (Mamounas, Ann Oncol 2021;32:1005, exploratory analyses of the primary cut); 7.0% vs
+    5.1% at the final analysis (Geyer, NEJM 2025;392:249)."""
+    analyses = {a.id: a for a in cat.trials["katherine"].analyses}
+    sub = {f.endpoint: f.result for f in analyses["katherine-subgroups"].figures}
+    final = {f.endpoint: f.result for f in analyses["katherine-final"].figures}
+    assert sub["CNS as site of first recurrence"].startswith("5.9% vs 4.3%")
+    assert (
+        "not associated with a difference in the overall risk"
+        in sub["CNS as site of first recurrence"]
+    )
+    assert final["CNS recurrence as first event"].startswith("7.0% vs 5.1%")
+    assert analyses["katherine-subgroups"].reference == "mamounas-2021-katherine"
+    assert cat.references["mamounas-2021-katherine"].doi == "10.1016/j.annonc.2021.04.011"
+
+
+def test_pitfalls_page_shows_biopsy_brain_and_both_katherine_figures() -> None:
+    """The pitfalls page answers the seed's silence on the CNS from the data: ASCO rec. 10.1
+    and 10.2, the ASCO/CAP re-test and both KATHERINE analyses render into section 7."""
+    text = _page("pitfalls.md")
+    section = text[text.index("{#silent-on-the-brain-and-the-biopsy}") :]
+    section = section[: section.index("## Smaller problems")]
+    for fragment in (
+        "rec. 10.1",
+        "rec. 10.2",
+        "must have a HER2 test performed in a metastatic site",
+        "5.9% vs 4.3%",
+        "7.0% vs 5.1%",
+        "algorithm.md#cns-status-unknown",
+        "algorithm.md#scope-her2-status",
+    ):
+        assert fragment in section, fragment
+
+
+# --------------------------------------------------------------------------- gap 3: supportive care
+
+
+def test_tdxd_emetic_risk_as_the_label_and_mascc_esmo_state_it(cat: Catalogue) -> None:
+    """Enhertu US label: "ENHERTU is highly emetogenic". MASCC/ESMO 2023 (Scotté, Support Care
+    Cancer 2023;32:45; PMID 38114821): T-DXd's "emetogenic potential comparable to carboplatin
+    > AUC 5", for which the triple NK1 RA + 5-HT3 RA + steroid prophylaxis is recommended."""
+    label = cat.statements["label-tdxd-emetogenic"]
+    mascc = cat.statements["mascc-esmo-2023-tdxd"]
+    assert label.quote == "ENHERTU is highly emetogenic"
+    assert "emetogenic potential comparable to carboplatin > AUC 5" in mascc.quote
+    for drug in ("NK1 receptor antagonist", "5-HT3 receptor antagonist", "steroid"):
+        assert drug in mascc.summary
+    ref = cat.references[mascc.reference]
+    assert (ref.pmid, ref.doi) == ("38114821", "10.1007/s00520-023-08222-3")
+
+
+def test_tdxd_ild_surveillance_panel_gives_onset_not_an_interval(cat: Catalogue) -> None:
+    """Asia-Pacific panel, Drug Saf 2023;46:927, Table 1: baseline chest CT; "regular CT scans
+    of the thorax (standard or high-resolution non-contrast CT)"; median ILD onset 5.6 months
+    (range 1.1–20.8); high-resolution CT is the principal diagnostic tool."""
+    baseline = cat.statements["asia-pacific-tdxd-ild-baseline"]
+    during = cat.statements["asia-pacific-tdxd-ild-surveillance"]
+    diagnosis = cat.statements["asia-pacific-tdxd-ild-diagnosis"]
+    assert "chest CT" in baseline.summary
+    assert "regular CT scans of the thorax" in during.quote
+    assert "5.6 months, range 1.1–20.8" in during.summary
+    assert "no fixed interval" in during.summary
+    assert "High-resolution chest CT should be the principal tool" in diagnosis.quote
+    assert cat.references[during.reference].doi == "10.1007/s40264-023-01328-x"
+
+
+def test_monitoring_page_lists_what_supportive_care_data_is_missing() -> None:
+    """Unverified supportive-care facts are named as gaps, not filled in."""
+    text = (ROOT / "docs" / "monitoring.md").read_text(encoding="utf-8")
+    gaps = text[text.index("## Known gaps") :]
+    assert "Emetic-risk categories" in gaps
+    assert "Tucatinib: whether the label asks for diarrhoea prophylaxis" in gaps
+    assert "fixed CT interval" in gaps
+
+
+# --------------------------------------------------------------------------- gap 6: maintenance
+
+
+def test_maintenance_trials_figures_as_published(cat: Catalogue) -> None:
+    """PATINA (NEJM 2026, final PFS): 44.3 vs 29.1 months, HR 0.75 (95% CI 0.59–0.96), P=0.02.
+    HER2CLIMB-05 (SABCS 2025 GS1-01): 24.9 vs 16.3 months, HR 0.641 (0.514–0.799)."""
+    patina = {f.endpoint: f.result for a in cat.trials["patina"].analyses for f in a.figures}
+    climb = {f.endpoint: f.result for a in cat.trials["her2climb-05"].analyses for f in a.figures}
+    pfs = "Progression-free survival (investigator)"
+    assert "44.3 vs 29.1 months; HR 0.75 (95% CI 0.59–0.96); P=0.02" in patina[pfs]
+    assert "24.9" in climb[pfs]
+    assert "16.3 months" in climb[pfs]
+    assert "HR 0.641 (95% CI 0.514–0.799)" in climb[pfs]
+
+
+def test_maintenance_additions_are_evidence_notes_not_options(cat: Catalogue) -> None:
+    """No source in the data recommends palbociclib or tucatinib added to HP maintenance, so
+    neither trial supports a regimen and no regimen combines them."""
+    assert cat.trials["patina"].regimens == ()
+    assert cat.trials["her2climb-05"].regimens == ()
+    for reg in cat.regimens.values():
+        agents = {c.agent for c in reg.components}
+        assert not ({"tucatinib", "pertuzumab"} <= agents), reg.id
+        assert "palbociclib" not in agents, reg.id
+    text = _page("guidelines.md")
+    section = text[text.index("{#maintenance}") :]
+    assert "44.3 vs 29.1 months" in section
+    assert "does not offer palbociclib or tucatinib maintenance" in section
+
+
+# --------------------------------------------------------------------------- gap 7: ESMO
+
+
+def test_no_esmo_guideline_position_is_claimed(cat: Catalogue) -> None:
+    """The ESMO living guideline could not be verified: no statement claims an ESMO position
+    (MASCC/ESMO's antiemetic consensus is a different document), and the guidelines page says
+    so."""
+    assert [s.id for s in cat.statements.values() if s.source.startswith("ESMO")] == []
+    text = (ROOT / "docs" / "guidelines.md").read_text(encoding="utf-8")
+    assert "ESMO's living guideline for metastatic breast cancer is not in her2guide's data" in text
