@@ -10,10 +10,30 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from her2guide import Catalogue
-from her2guide._render import Page
+import pytest
+
+from her2guide import Catalogue, ScenarioError, parse_scenario
+from her2guide._render import Page, RenderError
 
 ROOT = Path(__file__).resolve().parents[1]
+
+_BASE = {
+    "her2": "positive",
+    "setting": "metastatic",
+    "as_of": "2026-06-01",
+    "metastatic_diagnosis": "2026-05-01",
+    "hormone_receptor": "negative",
+    "brain_metastases": "none",
+    "ild_history": "none",
+    "pregnant": False,
+}
+
+
+def _first_line_agents(name: str) -> tuple[str, ...]:
+    scenario = parse_scenario(
+        {**_BASE, "metastatic_lines": [{"agents": [name], "stopped": "progression"}]}
+    )
+    return scenario.metastatic_lines[0].agents
 
 
 def _page(name: str) -> str:
@@ -148,6 +168,104 @@ def test_monitoring_page_lists_what_supportive_care_data_is_missing() -> None:
     assert "Emetic-risk categories" in gaps
     assert "Tucatinib: whether the label asks for diarrhoea prophylaxis" in gaps
     assert "fixed CT interval" in gaps
+
+
+# --------------------------------------------------------------------------- gap 4: formulations, names
+
+
+def test_herceptin_hylecta_fixed_subcutaneous_dose(cat: Catalogue) -> None:
+    """Herceptin Hylecta US label 2.3: "600 mg/10,000 units (600 mg trastuzumab and 10,000
+    units hyaluronidase) administered subcutaneously over approximately 2-5 minutes once every
+    three weeks. No loading dose is required." """
+    reg = cat.regimens["trastuzumab-chemotherapy"]
+    note = next(n for n in reg.notes if "Hylecta" in n)
+    for fragment in (
+        "600 mg trastuzumab",
+        "10,000 units",
+        "2–5 minutes",
+        "every 3 weeks",
+        "no loading dose",
+    ):
+        assert fragment in note, fragment
+    assert "T-DM1" in note
+    assert "herceptin-hylecta-us-label" in reg.references
+
+
+def test_phesgo_fixed_subcutaneous_doses(cat: Catalogue) -> None:
+    """Phesgo US label: loading 1,200 mg pertuzumab / 600 mg trastuzumab / 30,000 units
+    hyaluronidase, then 600 mg / 600 mg / 20,000 units every 3 weeks, subcutaneously (thigh)."""
+    reg = cat.regimens["trastuzumab-pertuzumab-taxane"]
+    note = next(n for n in reg.notes if "Phesgo" in n)
+    for fragment in (
+        "1,200 mg pertuzumab",
+        "600 mg trastuzumab",
+        "30,000 units",
+        "20,000 units",
+        "every 3 weeks",
+        "thigh",
+    ):
+        assert fragment in note, fragment
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        # US proper names and brands as FDA lists them (openFDA label and NDC records)
+        "OGIVRI",
+        "trastuzumab-dkst",
+        "Kanjinti",
+        "trastuzumab-anns",
+        "Trazimera",
+        "trastuzumab-qyyp",
+        "HERCESSI",
+        "Trastuzumab-strf",
+        "HERZUMA",
+        "trastuzumab-pkrb",
+        # EU brands with EU product numbers (EU/1/17/1241, EU/1/17/1257, EU/1/18/1281)
+        "Ontruzant",
+        # subcutaneous trastuzumab, as the openFDA label names it
+        "Trastuzumab and hyaluronidase-oysk",
+    ],
+)
+def test_verified_trastuzumab_names_are_accepted(name: str) -> None:
+    """Each name from an FDA or EU product record normalises to trastuzumab."""
+    assert _first_line_agents(name) == ("trastuzumab",)
+
+
+@pytest.mark.parametrize("name", ["trastuzumab-dttb", "Zercepac"])
+def test_unverified_trastuzumab_names_are_reported_not_guessed(name: str) -> None:
+    """Ontruzant's US suffix and other EU brands were not verified: they stay unknown names,
+    and the error names the field, the value and the known names (the closest ones when any
+    are close)."""
+    with pytest.raises(ScenarioError) as err:
+        _first_line_agents(name)
+    message = str(err.value)
+    assert "metastatic_lines[0].agents[0]" in message
+    assert name in message
+    assert "known" in message
+    assert "trastuzumab" in message.split(name, 1)[1]
+
+
+def test_dosing_page_lists_the_accepted_names_from_the_data() -> None:
+    """The names on the dosing page come from agents.toml, not from typing."""
+    text = _page("dosing.md")
+    section = text[text.index("{#subcutaneous-and-other-names}") :]
+    for name in (
+        "`trastuzumab-dkst`",
+        "`Hercessi`",
+        "`Ontruzant`",
+        "Herceptin Hylecta US prescribing information",
+    ):
+        assert name in section, name
+
+
+def test_synonyms_placeholder_names_an_unknown_agent_and_the_known_ones() -> None:
+    """A typo in a page's placeholder fails the build with the bad ID and the allowed ones."""
+    with pytest.raises(RenderError) as err:
+        Page("dosing.md").expand('{{ synonyms("trastuzumabb") }}')
+    message = str(err.value)
+    assert "unknown agent 'trastuzumabb'" in message
+    assert "trastuzumab-deruxtecan" in message
 
 
 # --------------------------------------------------------------------------- gap 6: maintenance

@@ -374,6 +374,7 @@ class Page:
             "regimen_index": self.regimen_index,
             "dose": self.dose,
             "dosing_gaps": self.dosing_gaps,
+            "synonyms": self.synonyms,
             "monitoring": self.monitoring,
             "rule": self.rule,
             "rule_count": self.rule_count,
@@ -671,6 +672,12 @@ class Page:
                 ):
                     items.append(f"- {name}: {c.reduction_note}")
         return "\n".join(items) if items else "*None.*"
+
+    def synonyms(self, agent_id: str) -> str:
+        """The other names accepted for one agent (brands, biosimilars, spellings), as a list."""
+        self._lookup("agent", agent_id, self.cat.agents)
+        names = self.cat.agents[agent_id].synonyms
+        return ", ".join(f"`{n}`" for n in names) if names else "*None.*"
 
     # -- monitoring
 
