@@ -146,6 +146,26 @@ def test_tdxd_emetic_risk_as_the_label_and_mascc_esmo_state_it(cat: Catalogue) -
     assert (ref.pmid, ref.doi) == ("38114821", "10.1007/s00520-023-08222-3")
 
 
+def test_asco_emetic_risk_of_the_intravenous_partners(cat: Catalogue) -> None:
+    """ASCO Antiemetics, Table 1 "Emetic Risk of Single Intravenous Antineoplastic Agents in
+    Adults": Minimal (<10%) trastuzumab, vinorelbine; Low (10%-30%) docetaxel, eribulin,
+    fluorouracil, gemcitabine, nab-paclitaxel, paclitaxel, pertuzumab, trastuzumab-emtansine;
+    Moderate (30%-90%) carboplatin. Moderate agents: 5-HT3 RA + dexamethasone on day 1
+    (Strong Recommendation; EB-H)."""
+    table = cat.statements["asco-antiemetics-her2-regimen-agents"].summary
+    minimal, rest = table.split("minimal (under 10%)")
+    low, moderate = rest.split("low (10–30%)")
+    for agent in ("trastuzumab", "vinorelbine"):
+        assert agent in minimal
+    for agent in ("pertuzumab", "T-DM1", "docetaxel", "paclitaxel", "eribulin", "gemcitabine"):
+        assert agent in low
+    assert "carboplatin moderate (30–90%)" in moderate
+    assert "T-DXd is not listed" in table
+    moderate_rec = cat.statements["asco-antiemetics-moderate"]
+    assert moderate_rec.grade == "Strong Recommendation; EB-H"
+    assert "5-HT3 receptor antagonist and dexamethasone on day 1" in moderate_rec.summary
+
+
 def test_tdxd_ild_surveillance_panel_gives_onset_not_an_interval(cat: Catalogue) -> None:
     """Asia-Pacific panel, Drug Saf 2023;46:927, Table 1: baseline chest CT; "regular CT scans
     of the thorax (standard or high-resolution non-contrast CT)"; median ILD onset 5.6 months
@@ -165,7 +185,7 @@ def test_monitoring_page_lists_what_supportive_care_data_is_missing() -> None:
     """Unverified supportive-care facts are named as gaps, not filled in."""
     text = (ROOT / "docs" / "monitoring.md").read_text(encoding="utf-8")
     gaps = text[text.index("## Known gaps") :]
-    assert "Emetic-risk categories" in gaps
+    assert "Emetic-risk categories for the oral agents" in gaps
     assert "Tucatinib: whether the label asks for diarrhoea prophylaxis" in gaps
     assert "fixed CT interval" in gaps
 
