@@ -12,8 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from her2guide import Catalogue, ScenarioError, parse_scenario
+from her2guide import Catalogue, DataError, ScenarioError, parse_scenario
+from her2guide import _supportive as supportive_module
 from her2guide._render import Page, RenderError
+from her2guide._supportive import load_supportive
+from her2guide.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -328,3 +331,80 @@ def test_no_esmo_guideline_position_is_claimed(cat: Catalogue) -> None:
     assert [s.id for s in cat.statements.values() if s.source.startswith("ESMO")] == []
     text = (ROOT / "docs" / "guidelines.md").read_text(encoding="utf-8")
     assert "ESMO's living guideline for metastatic breast cancer is not in her2guide's data" in text
+
+
+# --------------------------------------------------------------------------- CLI: dose output
+
+
+def test_dose_command_prints_the_tdxd_supportive_care(capsys: pytest.CaptureFixture[str]) -> None:
+    """`her2guide dose trastuzumab-deruxtecan` shows, under the doses, the label's "highly
+    emetogenic", MASCC/ESMO's carboplatin comparison and the panel's baseline chest CT, each
+    with its source, and still ends with the intended-use notice."""
+    assert main(["dose", "trastuzumab-deruxtecan", "--weight", "60"]) == 0
+    out = capsys.readouterr().out
+    table_end = out.index("<small>BSA by Mosteller")
+    supportive = out[table_end:]
+    assert "**Emetic risk and antiemetic prophylaxis**" in supportive
+    assert "calls T-DXd highly emetogenic" in supportive
+    assert "carboplatin AUC 5 or more" in supportive
+    assert "[MASCC/ESMO 2023, moderately emetogenic agents (Scotté et al.)]" in supportive
+    assert "**Looking for ILD/pneumonitis**" in supportive
+    assert "chest CT" in supportive
+    assert out.rstrip().endswith("apply clinical judgement.")
+
+
+def test_dose_command_prints_the_subcutaneous_alternative(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The Hylecta note (600 mg / 10,000 units, no loading dose) reaches `dose` output, and the
+    ASCO single-agent emetic risk is attributed to the agents of this regimen only."""
+    assert main(["dose", "trastuzumab-chemotherapy", "--weight", "60", "--height", "165"]) == 0
+    out = capsys.readouterr().out
+    assert "Herceptin Hylecta" in out
+    assert "10,000 units hyaluronidase" in out
+    assert "- Trastuzumab, Paclitaxel — ASCO antiemetics (table 1):" in out
+    assert "Looking for ILD" not in out
+
+
+def test_endocrine_regimen_gets_no_antiemetic_section(capsys: pytest.CaptureFixture[str]) -> None:
+    """No supportive-care statement is recorded for endocrine agents, so none is printed."""
+    assert main(["dose", "endocrine-alone", "--weight", "60"]) == 0
+    assert "Emetic risk" not in capsys.readouterr().out
+
+
+def test_supportive_notes_cover_only_agents_and_statements_that_exist(cat: Catalogue) -> None:
+    """Every note links real agents to real statements of a supportive topic."""
+    notes = load_supportive()
+    assert {n.topic for n in notes} == {"antiemetic", "ild-monitoring"}
+    for n in notes:
+        assert set(n.agents) <= set(cat.agents)
+        for sid in n.statements:
+            assert cat.statements[sid].topic == n.topic
+
+
+def test_supportive_loader_names_file_record_field_and_allowed(
+    monkeypatch: pytest.MonkeyPatch, cat: Catalogue
+) -> None:
+    """A misspelt agent in supportive.toml fails loading with the file, field, value and the
+    allowed IDs, not silently."""
+    doc = {"note": [{"agents": ["t-dxd"], "topic": "antiemetic", "statements": ["label-tdxd-emetogenic"]}]}  # fmt: skip
+    monkeypatch.setattr(supportive_module, "read_toml", lambda file: doc)
+    with pytest.raises(DataError) as err:
+        supportive_module.load_supportive(cat)
+    message = str(err.value)
+    assert "supportive.toml" in message
+    assert "'agents'" in message
+    assert "'t-dxd'" in message
+    assert "agent IDs defined in agents.toml" in message
+
+
+def test_supportive_loader_rejects_an_unknown_topic(
+    monkeypatch: pytest.MonkeyPatch, cat: Catalogue
+) -> None:
+    """The topic is a closed set."""
+    doc = {"note": [{"agents": ["trastuzumab"], "topic": "nausea", "statements": ["label-tdxd-emetogenic"]}]}  # fmt: skip
+    monkeypatch.setattr(supportive_module, "read_toml", lambda file: doc)
+    with pytest.raises(DataError) as err:
+        supportive_module.load_supportive(cat)
+    assert "'nausea'" in str(err.value)
+    assert "antiemetic | ild-monitoring" in str(err.value)

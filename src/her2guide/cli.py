@@ -25,6 +25,7 @@ from ._scenario import (
     load_scenario,
     scenario_json_schema,
 )
+from ._supportive import supportive_markdown
 
 __all__ = ["main"]
 
@@ -131,6 +132,8 @@ def _dose(args: argparse.Namespace) -> int:
         return 2
     print(f"{cat.regimens[args.regimen].name}\n")
     print(doses_markdown(dose_regimen(args.regimen, args.weight, args.height, cat), cat))
+    if extra := supportive_markdown(args.regimen, cat):  # notes and supportive care (issue 11)
+        print(f"\n{extra}")
     print(f"\n{INTENDED_USE}")
     return 0
 
