@@ -59,6 +59,18 @@ def test_asco_cap_asks_for_a_her2_test_on_a_metastatic_site(cat: Catalogue) -> N
     assert "3997" in cat.references[s.reference].citation
 
 
+def test_asco_cap_er_low_positive_category(cat: Catalogue) -> None:
+    """ASCO/CAP 2020 ER/PgR update (Allison, JCO 2020;38:1346; PMID 31928404): "1% to 100% of
+    tumor nuclei positive should be interpreted as ER positive"; 1% to 10% is reported as "ER
+    Low Positive" because data on endocrine benefit are limited."""
+    s = cat.statements["asco-cap-2020-er-low"]
+    assert "1–100%" in s.summary
+    assert "1–10%" in s.summary
+    assert "ER Low Positive" in s.quote
+    assert cat.references[s.reference].pmid == "31928404"
+    assert "entered as positive" in s.note
+
+
 # --------------------------------------------------------------------------- gap 8: brain imaging
 
 
