@@ -196,13 +196,28 @@ def test_tdxd_ild_surveillance_panel_gives_onset_not_an_interval(cat: Catalogue)
     assert cat.references[during.reference].doi == "10.1007/s40264-023-01328-x"
 
 
+def test_nhs_scotland_describes_but_does_not_recommend_a_ct_interval(cat: Catalogue) -> None:
+    """NHS Scotland acute oncology guidance (T-DXd, shortness of breath): "Patients are usually
+    having 6-9 weekly surveillance chest CT scans"; grade 1: "at least 0.5 mg/kg/day
+    prednisone or equivalent followed by gradual taper over at least 4 weeks"; review "within
+    3-5 days"."""
+    during = cat.statements["nhs-scotland-tdxd-ild-surveillance"]
+    grade1 = cat.statements["nhs-scotland-tdxd-ild-grade1"]
+    assert "6-9 weekly surveillance chest CT scans" in during.quote
+    assert "not a recommended interval" in during.note
+    assert "0.5 mg/kg/day prednisone or equivalent" in grade1.summary
+    assert "at least 4 weeks" in grade1.summary
+    assert "3–5 days" in grade1.summary
+    assert "interrupt T-DXd" in grade1.summary
+
+
 def test_monitoring_page_lists_what_supportive_care_data_is_missing() -> None:
     """Unverified supportive-care facts are named as gaps, not filled in."""
     text = (ROOT / "docs" / "monitoring.md").read_text(encoding="utf-8")
     gaps = text[text.index("## Known gaps") :]
     assert "Emetic-risk categories for the oral agents" in gaps
     assert "Tucatinib: whether the label asks for diarrhoea prophylaxis" in gaps
-    assert "fixed CT interval" in gaps
+    assert "A recommended CT interval" in gaps
 
 
 # --------------------------------------------------------------------------- gap 4: formulations, names
