@@ -211,12 +211,38 @@ def test_nhs_scotland_describes_but_does_not_recommend_a_ct_interval(cat: Catalo
     assert "interrupt T-DXd" in grade1.summary
 
 
+def test_neratinib_loperamide_after_day_56_and_escalation_start(cat: Catalogue) -> None:
+    """Nerlynx US label 2.1-2.2 (Drugs.com, 2020): weeks 9 onwards "4 mg as needed, not to
+    exceed 16 mg per day; titrate dosing to achieve 1-2 bowel movements per day"; "A two weeks
+    dose escalation approach, starting at 120 mg daily is recommended"."""
+    rules = {r.id: r for r in cat.toxicity}
+    later = rules["neratinib-loperamide-after-day-56"]
+    escalation = rules["neratinib-dose-escalation"]
+    assert (later.agent, later.topic) == ("neratinib", "diarrhoea")
+    for fragment in ("4 mg as needed", "16 mg a day", "1–2 bowel movements"):
+        assert fragment in later.action
+    assert "week 9 (day 57)" in later.condition
+    assert "two-week dose escalation starting at 120 mg daily" in escalation.action
+    assert "160" not in escalation.action
+
+
+def test_dose_command_prints_neratinib_diarrhoea_rules(capsys: pytest.CaptureFixture[str]) -> None:
+    """`dose neratinib-capecitabine` lists the loperamide schedule under its own heading."""
+    assert main(["dose", "neratinib-capecitabine", "--weight", "60", "--height", "165"]) == 0
+    out = capsys.readouterr().out
+    section = out[out.index("**Diarrhoea: prophylaxis and dose rules**") :]
+    assert "4 mg three times daily on days 1–14" in section
+    assert "not more than 16 mg a day" in section
+    assert "120 mg daily" in section
+
+
 def test_monitoring_page_lists_what_supportive_care_data_is_missing() -> None:
     """Unverified supportive-care facts are named as gaps, not filled in."""
     text = (ROOT / "docs" / "monitoring.md").read_text(encoding="utf-8")
     gaps = text[text.index("## Known gaps") :]
     assert "Emetic-risk categories for the oral agents" in gaps
     assert "Tucatinib: whether the label asks for diarrhoea prophylaxis" in gaps
+    assert "escalation steps after the 120 mg start" in gaps
     assert "A recommended CT interval" in gaps
 
 
@@ -402,11 +428,15 @@ def test_endocrine_regimen_gets_no_antiemetic_section(capsys: pytest.CaptureFixt
 def test_supportive_notes_cover_only_agents_and_statements_that_exist(cat: Catalogue) -> None:
     """Every note links real agents to real statements of a supportive topic."""
     notes = load_supportive()
-    assert {n.topic for n in notes} == {"antiemetic", "ild-monitoring"}
+    assert {n.topic for n in notes} == {"antiemetic", "ild-monitoring", "diarrhoea"}
+    rules = {r.id: r for r in cat.toxicity}
     for n in notes:
         assert set(n.agents) <= set(cat.agents)
         for sid in n.statements:
             assert cat.statements[sid].topic == n.topic
+        for rid in n.rules:
+            assert rules[rid].topic == n.topic
+            assert rules[rid].agent in n.agents
 
 
 def test_supportive_loader_names_file_record_field_and_allowed(
@@ -434,4 +464,16 @@ def test_supportive_loader_rejects_an_unknown_topic(
     with pytest.raises(DataError) as err:
         supportive_module.load_supportive(cat)
     assert "'nausea'" in str(err.value)
-    assert "antiemetic | ild-monitoring" in str(err.value)
+    assert "antiemetic | ild-monitoring | diarrhoea" in str(err.value)
+
+
+def test_supportive_loader_rejects_an_unknown_monitoring_rule(
+    monkeypatch: pytest.MonkeyPatch, cat: Catalogue
+) -> None:
+    """A rule ID that is not in monitoring.toml fails loading, naming it."""
+    doc = {"note": [{"agents": ["neratinib"], "topic": "diarrhoea", "statements": [], "rules": ["neratinib-imodium"]}]}  # fmt: skip
+    monkeypatch.setattr(supportive_module, "read_toml", lambda file: doc)
+    with pytest.raises(DataError) as err:
+        supportive_module.load_supportive(cat)
+    assert "'neratinib-imodium'" in str(err.value)
+    assert "rule IDs defined in monitoring.toml" in str(err.value)

@@ -23,16 +23,18 @@ __all__ = ["TOPICS", "SupportiveNote", "load_supportive", "supportive_markdown"]
 TOPICS: Final = {
     "antiemetic": "Emetic risk and antiemetic prophylaxis",
     "ild-monitoring": "Looking for ILD/pneumonitis",
+    "diarrhoea": "Diarrhoea: prophylaxis and dose rules",
 }
 
 
 @dataclass(frozen=True, slots=True)
 class SupportiveNote:
-    """Statements on one supportive-care topic that apply to the listed agents."""
+    """Statements (and label rules) on one supportive-care topic for the listed agents."""
 
     agents: tuple[str, ...]
     topic: str
     statements: tuple[str, ...]
+    rules: tuple[str, ...] = ()
 
 
 def _load(cat: Catalogue, file: str = "supportive.toml") -> tuple[SupportiveNote, ...]:
@@ -43,8 +45,10 @@ def _load(cat: Catalogue, file: str = "supportive.toml") -> tuple[SupportiveNote
             agents=r.strings("agents"),
             topic=r.choice("topic", tuple(TOPICS)),
             statements=r.strings("statements"),
+            rules=r.strings("rules", required=False),
         )
         r.done()
+        known_rules = {t.id for t in cat.toxicity}
         for aid in note.agents:
             if aid not in cat.agents:
                 raise r.fail("agents", aid, "agent IDs defined in agents.toml")
@@ -53,8 +57,11 @@ def _load(cat: Catalogue, file: str = "supportive.toml") -> tuple[SupportiveNote
         for sid in note.statements:
             if sid not in cat.statements:
                 raise r.fail("statements", sid, "statement IDs defined in guidelines.toml")
-        if not note.statements:
-            raise r.fail("statements", [], "at least one statement ID")
+        for rid in note.rules:
+            if rid not in known_rules:
+                raise r.fail("rules", rid, "rule IDs defined in monitoring.toml")
+        if not note.statements and not note.rules:
+            raise r.fail("statements", [], "at least one statement or rule ID")
         out.append(note)
     return tuple(out)
 
@@ -99,12 +106,17 @@ def supportive_markdown(regimen_id: str, cat: Catalogue | None = None) -> str:
             named = [cat.agents[a].name for a in agents if a in note.agents]
             if not named:
                 continue
+            who = ", ".join(dict.fromkeys(named))
             for sid in note.statements:
                 s = cat.statements[sid]
                 ref = cat.references[s.reference].short
                 grade = f" ({s.grade})" if s.grade else ""
-                who = ", ".join(dict.fromkeys(named))
                 lines.append(f"- {who} — {s.label}{grade}: {s.summary} [{ref}]")
+            rules = {t.id: t for t in cat.toxicity}
+            for rid in note.rules:
+                t = rules[rid]
+                ref = cat.references[t.reference].short
+                lines.append(f"- {who} — {t.condition}: {t.action} [{ref}]")
         if lines:
             out += [f"**{heading}**", "", *lines, ""]
     return "\n".join(out).strip()
