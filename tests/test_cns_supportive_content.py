@@ -95,7 +95,7 @@ def test_asco_brain_rec_10_2_low_threshold_without_an_invented_grade(cat: Catalo
 
 
 def test_nccn_brain_screening_is_shown_as_a_trial_report_of_nccn(cat: Catalogue) -> None:
-    """Ahmed, Neuro-Oncology 2025 (PMID 39851040): "Screening of asymptomatic stage IV breast
+    """Moffitt trial, Neuro-Oncology 2025 (PMID 39851040): "Screening of asymptomatic stage IV breast
     cancer with brain MRIs is currently not recommended by National Comprehensive Cancer
     Network (NCCN) Guidelines"; 33 HER2-positive patients, 15% at baseline, 24% by 6 months."""
     s = cat.statements["nccn-brain-mri-screening"]
