@@ -383,6 +383,7 @@ class Page:
             "interaction_table": self.interaction_table,
             "organ_function_table": self.organ_function_table,
             "formulation_table": self.formulation_table,
+            "synonyms": self.synonyms,
             "monitoring": self.monitoring,
             "rule": self.rule,
             "rule_count": self.rule_count,
@@ -730,6 +731,12 @@ class Page:
                 f"| {prod.jurisdiction}: {_cell(prod.label_section)} | {self.cite(prod.reference)} |"
             )
         return "\n".join(rows)
+
+    def synonyms(self, agent_id: str) -> str:
+        """The other names accepted for one agent (brands, biosimilars, spellings), as a list."""
+        self._lookup("agent", agent_id, self.cat.agents)
+        names = self.cat.agents[agent_id].synonyms
+        return ", ".join(f"`{n}`" for n in names) if names else "*None.*"
 
     # -- monitoring
 

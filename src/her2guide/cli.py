@@ -28,6 +28,7 @@ from ._scenario import (
     load_scenario,
     scenario_json_schema,
 )
+from ._supportive import supportive_markdown
 
 __all__ = ["main"]
 
@@ -177,11 +178,13 @@ def _dose(args: argparse.Namespace) -> int:
         print(
             doses_text(doses, cat, field_names={"weight_kg": "--weight", "height_cm": "--height"})
         )
-    extra = practical_markdown(doses, cat, child_pugh=args.child_pugh, crcl=args.crcl)
-    if extra and args.format != "markdown":  # a terminal gets no HTML or emphasis marks
-        extra = re.sub(r"</?small>", "", extra).replace("**", "")
-    if extra:
-        print(f"\n{extra}")
+    practical = practical_markdown(doses, cat, child_pugh=args.child_pugh, crcl=args.crcl)
+    supportive = supportive_markdown(rid, cat)  # notes and supportive care (issue 11)
+    for extra in (practical, supportive):
+        if extra and args.format != "markdown":  # a terminal gets no HTML or emphasis marks
+            extra = re.sub(r"</?small>", "", extra).replace("**", "")
+        if extra:
+            print(f"\n{extra}")
     print(f"\n{INTENDED_USE}")
     return 0
 
