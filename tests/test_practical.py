@@ -410,3 +410,99 @@ def test_ORGAN_HEPATIC_raises_organ_function_alert() -> None:
     assert any(
         a.code == "missing-information" and "Child-Pugh" in a.message for a in unknown.alerts
     )
+
+
+# ----------------------------------------------------------- doses follow organ function
+# From an independent clinical review: an unadjusted dose printed under a note that says
+# otherwise is unsafe. Expected values are the labels' own numbers (data quotes).
+
+THIRD_LINE = [*SECOND_LINE, {"agents": ["T-DXd"], "stopped": "progression"}]
+
+
+def _component(rec: Any, rid: str, agent: str) -> Any:
+    opt = rec.option(rid)
+    assert opt is not None, f"{rid} not offered"
+    return next(c for c in opt.doses.components if c.agent == agent)
+
+
+def test_ORGAN_HEPATIC_child_pugh_c_dose_is_the_labels_start_not_the_usual_dose() -> None:
+    """Tukysa: "severe hepatic impairment (Child-Pugh C) ... 200 mg orally, twice daily";
+    Nerlynx (US): 80 mg; Tykerb with capecitabine: 750 mg/day. The usual 300/240/1250 mg is
+    not printed, and no reduction ladder from the usual dose follows it."""
+    rec = recommend(
+        scenario(
+            metastatic_diagnosis="2025-09-01",
+            metastatic_lines=THIRD_LINE,
+            hepatic_impairment="C",
+            weight_kg=70,
+            height_cm=170,
+        )
+    )
+    tuc = _component(rec, TTC, "tucatinib")
+    assert (tuc.maintenance.amount_mg, tuc.reductions) == (200, ())
+    ner = _component(rec, NC, "neratinib")
+    assert ner.maintenance.amount_mg == 80
+    lap = _component(rec, "lapatinib-capecitabine", "lapatinib")
+    assert lap.maintenance.amount_mg == 750
+
+
+def test_lapatinib_child_pugh_statement_is_about_the_capecitabine_combination_only() -> None:
+    """The Tykerb 750 mg/day statement is written for lapatinib with capecitabine; it is not
+    applied to lapatinib + trastuzumab (whose dose is not recorded at all)."""
+    assert organ_adjustments("lapatinib", "C", None, regimen="lapatinib-trastuzumab") == ()
+    assert [a.start_dose_mg for a in organ_adjustments("lapatinib", "C", None)] == [750]
+
+
+def test_ORGAN_RENAL_crcl_below_30_withholds_tucatinib_and_caps_its_regimen() -> None:
+    """Tucatinib label monograph: CrCl below 30 mL/min, the tucatinib regimen is not
+    recommended: no tucatinib amount is printed and the regimen is at most 'other'. The
+    capecitabine renal table is not recorded, so no capecitabine amount is printed either."""
+    rec = recommend(
+        scenario(
+            metastatic_diagnosis="2025-09-01",
+            metastatic_lines=THIRD_LINE,
+            creatinine_clearance_ml_min=25,
+            weight_kg=70,
+            height_cm=170,
+        )
+    )
+    assert rec.option(TTC).tier == "other"
+    assert _component(rec, TTC, "tucatinib").maintenance is None
+    cape = _component(rec, TTC, "capecitabine")
+    assert cape.maintenance is None
+    assert "section 2.6" in cape.note
+    at_45 = recommend(
+        scenario(
+            metastatic_diagnosis="2025-09-01",
+            metastatic_lines=THIRD_LINE,
+            creatinine_clearance_ml_min=45,
+        )
+    )
+    assert at_45.option(TTC).tier != "other"  # the tucatinib statement is for CrCl below 30
+
+
+def test_dose_cli_never_prints_the_usual_dose_beside_an_adjustment(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`dose TTC --child-pugh C`: 200 mg is the tucatinib dose line; 300 mg is not printed."""
+    assert main(["dose", "TTC", "--weight", "70", "--height", "170", "--child-pugh", "C"]) == 0
+    out = capsys.readouterr().out
+    tucatinib = out[out.index("Tucatinib —") : out.index("Trastuzumab —")]
+    assert "200 mg" in tucatinib
+    assert "300 mg" not in tucatinib
+
+
+def test_INTERACTION_CONCOMITANT_silence_is_not_reassurance() -> None:
+    """A recognised medicine with no recorded interaction still raises `drug-interaction`,
+    saying that what is not recorded is not shown to be safe (the data leaves out, e.g.,
+    neratinib with CYP3A4 inducers)."""
+    rec = recommend(
+        scenario(
+            metastatic_diagnosis="2025-09-01",
+            metastatic_lines=THIRD_LINE,
+            concomitant_medications=["warfarin"],
+        )
+    )
+    alert = next(a for a in rec.alerts if a.code == "drug-interaction")
+    assert "not shown to be safe" in alert.message
+    assert any("CYP3A4 inducers" in w for _, w in load_practical().not_recorded)

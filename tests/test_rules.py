@@ -496,3 +496,30 @@ def test_LINE_ONGOING_says_continue_before_the_plan() -> None:
     assert "continue it until progression or unacceptable toxicity" in message
     ended = recommend(scenario(metastatic_lines=[{"agents": THP, "stopped": "progression"}]))
     assert "continue-current-line" not in ended.alert_codes
+
+
+def test_SAFETY_PREGNANCY_names_boxed_warnings_only_where_the_labels_box_them() -> None:
+    """Fact sheet 3.7: trastuzumab, T-DM1, T-DXd and margetuximab carry boxed embryo-fetal
+    warnings; tucatinib and neratinib warn without a box. A reason must not call a TKI's
+    warning boxed."""
+    rec = recommend(scenario(pregnant=True))
+    reasons = {e.regimen: e.reason for e in rec.excluded}
+    assert "not boxed, for neratinib" in reasons["neratinib-capecitabine"]
+    assert "boxed" not in reasons["neratinib-capecitabine"].replace("not boxed", "")
+    assert (
+        "boxed embryo-fetal toxicity warning in the label of trastuzumab-deruxtecan"
+        in (reasons["trastuzumab-deruxtecan"])
+    )
+
+
+def test_NO_REPEAT_PROGRESSED_ongoing_reason_names_the_line_that_is_ongoing() -> None:
+    """Ongoing T-DXd + pertuzumab: that regimen is 'the ongoing line'; THP is set aside because
+    the ongoing line contains pertuzumab — not because THP is the ongoing line."""
+    rec = recommend(
+        scenario(
+            metastatic_lines=[{"agents": ["T-DXd", "pertuzumab"], "stopped": "ongoing"}],
+        )
+    )
+    reasons = {e.regimen: e.reason for e in rec.excluded}
+    assert reasons["trastuzumab-deruxtecan-pertuzumab"].startswith("this is the ongoing line")
+    assert "the ongoing line contains pertuzumab" in reasons["trastuzumab-pertuzumab-taxane"]

@@ -51,6 +51,10 @@ class Support:
     reference: str
 
 
+#: the label of a dose that a label's organ-function statement set (see ``_practical.adjust_doses``)
+ORGAN_START: Final = "starting dose (organ function)"
+
+
 @dataclass(frozen=True, slots=True)
 class DoseAmount:
     """A calculated amount: ``per`` (e.g. 5.4 mg/kg) times the patient's weight or BSA."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Final
 
@@ -20,7 +20,7 @@ from ._catalogue import _read as read_toml
 from ._catalogue import _Reader as Reader
 from ._catalogue import _records as records
 from ._catalogue import _unique as unique
-from ._model import DoseAmount, RegimenDoses
+from ._model import ORGAN_START, DoseAmount, RegimenDoses
 
 __all__ = [
     "ADJUSTMENT_ACTIONS",
@@ -32,6 +32,7 @@ __all__ = [
     "Product",
     "TabletPlan",
     "VialPlan",
+    "adjust_doses",
     "interactions_for",
     "load_practical",
     "match_medicines",
@@ -106,9 +107,16 @@ class Adjustment:
     classes: tuple[str, ...] = ()
     crcl_below: float | None = None
     start_dose_mg: float | None = None
+    #: the regimens the label statement is about (empty: every regimen with the agent)
+    regimens: tuple[str, ...] = ()
 
-    def applies(self, child_pugh: str | None, crcl: float | None) -> bool:
-        """Whether this adjustment applies to a Child-Pugh class or a creatinine clearance."""
+    def applies(
+        self, child_pugh: str | None, crcl: float | None, regimen: str | None = None
+    ) -> bool:
+        """Whether this adjustment applies to a Child-Pugh class or a creatinine clearance
+        (and, for a statement about certain regimens only, to ``regimen``)."""
+        if self.regimens and regimen is not None and regimen not in self.regimens:
+            return False
         if self.measure == "child-pugh":
             return child_pugh is not None and child_pugh in self.classes
         if crcl is None:
@@ -138,6 +146,8 @@ class Practical:
     interactions: tuple[Interaction, ...]
     adjustments: tuple[Adjustment, ...]
     products: Mapping[str, Product]
+    #: what each file says it leaves out because no primary text was verified
+    not_recorded: tuple[tuple[str, str], ...] = ()
 
     @property
     def references(self) -> frozenset[str]:
@@ -254,8 +264,10 @@ def _load_adjustments(cat: Catalogue, file: str = "organ_function.toml") -> tupl
             classes=r.strings("classes", required=measure == "child-pugh"),
             crcl_below=_number(r, "crcl_below"),
             start_dose_mg=_number(r, "start_dose_mg"),
+            regimens=r.strings("regimens", required=False),
         )
         _check_ids(r, "agent", [a.agent], cat.agents, "agents.toml")
+        _check_ids(r, "regimens", a.regimens, cat.regimens, "regimens.toml")
         _check_ids(r, "reference", [a.reference], cat.references, "references.toml")
         if measure == "child-pugh":
             if not a.classes:
@@ -317,7 +329,25 @@ def load_practical(catalogue: Catalogue | None = None) -> Practical:
         interactions=inters,
         adjustments=_load_adjustments(cat),
         products=_load_products(cat),
+        not_recorded=tuple(
+            (topic, item)
+            for topic, file in (
+                ("interactions", "interactions.toml"),
+                ("organ function", "organ_function.toml"),
+            )
+            for item in _not_recorded(file)
+        ),
     )
+
+
+def _not_recorded(file: str) -> tuple[str, ...]:
+    """The file's ``[[not_recorded]]`` list: what it leaves out as unverified, in words."""
+    out = []
+    for i, raw in enumerate(records(read_toml(file), file, "not_recorded")):
+        r = Reader(file, "not_recorded", raw, i)
+        out.append(r.text("what"))
+        r.done()
+    return tuple(out)
 
 
 # --------------------------------------------------------------------------- lookups
@@ -371,15 +401,88 @@ def organ_adjustments(
     child_pugh: str | None,
     crcl: float | None,
     practical: Practical | None = None,
+    regimen: str | None = None,
 ) -> tuple[Adjustment, ...]:
-    """The label adjustments for one agent that apply to this Child-Pugh class or CrCl.
+    """The label adjustments for one agent that apply to this Child-Pugh class or CrCl
+    (within ``regimen``, when given: some statements are about one combination only).
 
     Examples:
         >>> [a.start_dose_mg for a in organ_adjustments("tucatinib", "C", None)]
         [200.0]
+        >>> organ_adjustments("lapatinib", "C", None, regimen="lapatinib-trastuzumab")
+        ()
     """
     p = practical or load_practical()
-    return tuple(a for a in p.adjustments if a.agent == agent and a.applies(child_pugh, crcl))
+    return tuple(
+        a for a in p.adjustments if a.agent == agent and a.applies(child_pugh, crcl, regimen)
+    )
+
+
+#: actions after which no dose of the agent is shown (the label advises against its use)
+WITHHELD: Final = frozenset({"not-recommended", "contraindicated"})
+
+
+def adjust_doses(
+    doses: RegimenDoses,
+    child_pugh: str | None,
+    crcl: float | None,
+    practical: Practical | None = None,
+) -> RegimenDoses:
+    """The doses as the labels give them for this organ function.
+
+    A labelled starting dose for a Child-Pugh class replaces the usual dose (and its
+    reduction ladder, which the label does not restate from that start); a label that advises
+    against the agent, or whose renal table her2guide has not recorded, replaces the amount
+    with that statement, so no unadjusted number is printed beside a note that contradicts it.
+
+    Examples:
+        >>> from her2guide import dose_regimen
+        >>> d = adjust_doses(dose_regimen("tucatinib-trastuzumab-capecitabine", 70, 170), "C", None)
+        >>> d.components[0].maintenance.amount_mg, d.components[0].reductions
+        (200.0, ())
+    """
+    if child_pugh is None and crcl is None:
+        return doses
+    p = practical or load_practical()
+    comps = []
+    changed = False
+    for c in doses.components:
+        adjs = organ_adjustments(c.agent, child_pugh, crcl, p, regimen=doses.regimen)
+        withheld = [a for a in adjs if a.action in WITHHELD and a.jurisdiction == "US"]
+        start = [a for a in adjs if a.action == "reduce-starting-dose" and a.jurisdiction == "US"]
+        see = [a for a in adjs if a.action == "see-label"]
+        if c.maintenance is None or not (withheld or start or see):
+            comps.append(c)
+            continue
+        changed = True
+        if withheld:
+            comps.append(
+                replace(c, loading=None, maintenance=None, reductions=(), note=withheld[0].text)
+            )
+        elif start:
+            a = start[0]
+            amount = DoseAmount(
+                ORGAN_START,
+                a.start_dose_mg or 0.0,
+                "mg",
+                a.start_dose_mg,
+                f"{a.jurisdiction} label: {a.text}",
+            )
+            comps.append(
+                replace(
+                    c,
+                    maintenance=amount,
+                    reductions=(),
+                    reduction_note="Dose changes after this adjusted start: see the label.",
+                )
+            )
+        else:
+            comps.append(
+                replace(c, loading=None, maintenance=None, reductions=(), note=see[0].text)
+            )
+    if not changed:
+        return doses
+    return replace(doses, components=tuple(comps))
 
 
 # --------------------------------------------------------------------------- arithmetic
@@ -539,7 +642,7 @@ def practical_markdown(
             given.append(f"CrCl {crcl:g} mL/min")
         arows = ["| Agent | Label says | Adjusted start | Source |", "|---|---|---|---|"]
         for c in doses.components:
-            for adj in organ_adjustments(c.agent, child_pugh, crcl, p):
+            for adj in organ_adjustments(c.agent, child_pugh, crcl, p, regimen=doses.regimen):
                 start = "—"
                 prod = p.products.get(c.agent)
                 if adj.start_dose_mg is not None:

@@ -173,7 +173,7 @@ def rule_stages(rules: Sequence[Rule] = RULES) -> list[tuple[str, str, list[Rule
     always appears in the diagram.
 
     >>> [(name, len(rs)) for name, _, rs in rule_stages()][:2]
-    [('Scope', 2), ('Line of therapy', 6)]
+    [('Scope', 2), ('Line of therapy', 7)]
     """
     grouped: dict[str, tuple[str, list[Rule]]] = {}
     for rule in rules:
@@ -382,6 +382,7 @@ class Page:
             "dosing_gaps": self.dosing_gaps,
             "interaction_table": self.interaction_table,
             "organ_function_table": self.organ_function_table,
+            "practical_not_recorded": self.practical_not_recorded,
             "formulation_table": self.formulation_table,
             "synonyms": self.synonyms,
             "monitoring": self.monitoring,
@@ -699,6 +700,11 @@ class Page:
                 f"| {it.jurisdiction}: {_cell(it.label_section)} | {self.cite(it.reference)} |"
             )
         return "\n".join(rows)
+
+    def practical_not_recorded(self) -> str:
+        """What the interaction and organ-function data leave out as unverified."""
+        p = load_practical(self.cat)
+        return "\n".join(f"- *{topic}:* {what}" for topic, what in p.not_recorded)
 
     def organ_function_table(self) -> str:
         """Every hepatic and renal statement the labels make, as recorded."""

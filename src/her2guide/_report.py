@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ._catalogue import Catalogue, load_catalogue
-from ._model import INTENDED_USE, DoseAmount, Option, Recommendation, RegimenDoses
+from ._model import INTENDED_USE, ORGAN_START, DoseAmount, Option, Recommendation, RegimenDoses
 
 __all__ = ["doses_markdown", "doses_text", "to_markdown", "to_text"]
 
@@ -13,6 +13,8 @@ def _fmt_amount(a: DoseAmount | None) -> str:
         return "—"
     unit = a.unit.replace("m2", "m²")
     per = f"{a.per:g} {unit}"
+    if a.label == ORGAN_START:  # a label's starting dose for this organ function
+        return f"**{per}** (adjusted start — {a.basis})"
     if a.unit == "mg" or a.amount_mg is None:
         return per if a.amount_mg is not None else f"{per} ({a.basis})"
     return f"{per} → **{a.amount_mg:g} mg**"

@@ -18,7 +18,7 @@ from ._catalogue import Catalogue, load_catalogue, normalise_name
 from ._dosing import dose_regimen
 from ._engine import recommend
 from ._model import INTENDED_USE
-from ._practical import practical_markdown
+from ._practical import adjust_doses, practical_markdown
 from ._report import doses_markdown, doses_text, to_markdown, to_text
 from ._scenario import (
     CRCL_RANGE,
@@ -144,7 +144,8 @@ def _regimen_id(name: str, cat: Catalogue) -> str | None:
         return name
     key = normalise_name(name)
     for reg in cat.regimens.values():
-        if key in {normalise_name(reg.id), normalise_name(reg.name), normalise_name(reg.short)}:
+        short = re.sub(r"\s*\(.*\)$", "", reg.short)  # "TTC (HER2CLIMB)" -> "TTC"
+        if key in {normalise_name(n) for n in (reg.id, reg.name, reg.short, short)}:
             return reg.id
     agents = cat.aliases.get(key)
     if agents:
@@ -171,6 +172,8 @@ def _dose(args: argparse.Namespace) -> int:
         )
         return 2
     doses = dose_regimen(rid, args.weight, args.height, cat)
+    # the label's dose for this organ function replaces the usual one (never both printed)
+    doses = adjust_doses(doses, args.child_pugh, args.crcl)
     print(f"{cat.regimens[rid].name} ({rid})\n")
     if args.format == "markdown":
         print(doses_markdown(doses, cat))

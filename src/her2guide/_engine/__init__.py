@@ -18,6 +18,7 @@ from .._catalogue import Catalogue, Regimen, load_catalogue
 from .._dosing import dose_regimen
 from .._history import classify_agents, read_history
 from .._model import Exclusion, Option, Recommendation, Support, TraceStep
+from .._practical import adjust_doses, load_practical
 from .._scenario import Scenario, parse_scenario
 from . import caveats, line, options, practical, prior, safety, scope
 from .core import TIER_RANK, Cand, EngineError, Rule, State
@@ -160,7 +161,12 @@ def _option(st: State, rid: str, c: Cand, reg: Regimen) -> Option:
     opt = _built(st.cat, rid, c.tier, tuple(c.why), tuple(c.support), tuple(c.notes))
     if st.s.weight_kg is None:
         return opt
-    return dataclasses.replace(opt, doses=dose_regimen(reg, st.s.weight_kg, st.s.height_cm, st.cat))
+    doses = dose_regimen(reg, st.s.weight_kg, st.s.height_cm, st.cat)
+    cp = st.s.hepatic_impairment if st.s.hepatic_impairment in ("A", "B", "C") else None
+    crcl = st.s.creatinine_clearance_ml_min
+    if cp is not None or crcl is not None:  # the label's dose for this organ function
+        doses = adjust_doses(doses, cp, crcl, load_practical(st.cat))
+    return dataclasses.replace(opt, doses=doses)
 
 
 def recommend(

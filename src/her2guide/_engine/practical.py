@@ -1,6 +1,7 @@
 """Practical rules: label drug interactions and organ-function adjustments on the options.
 
-These rules change no tier and exclude nothing: they add each label statement that applies
+These rules exclude nothing; a regimen whose label advises against one of its agents for
+this organ function (not recommended, contraindicated) is at most 'other'. They add each label statement that applies
 to an offered regimen as a note on that option (what the label says, with its source), raise
 one alert (``drug-interaction`` or ``organ-function``) that points to those notes, and say in
 the trace what was checked and which names her2guide did not recognise. The data is
@@ -9,7 +10,13 @@ the trace what was checked and which names her2guide did not recognise. The data
 
 from __future__ import annotations
 
-from .._practical import interactions_for, load_practical, match_medicines, organ_adjustments
+from .._practical import (
+    WITHHELD,
+    interactions_for,
+    load_practical,
+    match_medicines,
+    organ_adjustments,
+)
 from .core import State, rule
 
 __all__ = ["interactions", "organ_hepatic", "organ_renal"]
@@ -50,18 +57,25 @@ def interactions(st: State) -> str | None:
             )
             found.append(f"{agent} + {med.name}")
     parts = []
-    if found or unknown:
-        said = []
-        if found:
-            said.append(
-                "label interactions with the options (see each option's notes): "
-                + "; ".join(dict.fromkeys(found))
-            )
-        if unknown:
-            said.append(
-                "not in her2guide's interaction data, so not checked: " + ", ".join(unknown)
-            )
-        st.alert("drug-interaction", "Concomitant medicines — " + "; ".join(said) + ".")
+    said = []
+    if found:
+        said.append(
+            "label interactions with the options (see each option's notes): "
+            + "; ".join(dict.fromkeys(found))
+        )
+    elif known:
+        said.append(
+            "no label interaction recorded here between the options and "
+            + ", ".join(m.name for _, m in known)
+        )
+    if unknown:
+        said.append("not in her2guide's interaction data, so not checked: " + ", ".join(unknown))
+    # Silence must not read as safety: the data leaves out what could not be verified.
+    said.append(
+        "what is not recorded here is not shown to be safe — the interaction data leaves out "
+        "what could not be verified from a label (listed on the dosing page); check each label"
+    )
+    st.alert("drug-interaction", "Concomitant medicines — " + "; ".join(said) + ".")
     if found:
         parts.append("label interactions noted on the options: " + "; ".join(dict.fromkeys(found)))
     elif known:
@@ -77,9 +91,18 @@ def interactions(st: State) -> str | None:
 def _organ(st: State, child_pugh: str | None, crcl: float | None, what: str) -> str | None:
     p = load_practical(st.cat)
     found: list[str] = []
-    for rid in st.cands:
+    for rid in list(st.cands):
         for agent in _regimen_agents(st, rid):
-            for adj in organ_adjustments(agent, child_pugh, crcl, p):
+            for adj in organ_adjustments(agent, child_pugh, crcl, p, regimen=rid):
+                if adj.action in WITHHELD:
+                    # a label that advises against the agent: not a regimen to prefer or to
+                    # offer as a routine alternative
+                    st.cap(
+                        rid,
+                        "other",
+                        f"{what}: {adj.text} ({adj.jurisdiction} label) "
+                        f"[{_short(st, adj.reference)}]",
+                    )
                 st.note(
                     rid,
                     f"{what} ({adj.jurisdiction} label, {adj.label_section}): {adj.text} "

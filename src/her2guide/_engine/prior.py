@@ -60,10 +60,15 @@ def no_repeat(st: State) -> str | None:
     current = last.agents if last is not None and last.outcome == "ongoing" else frozenset()
     for rid, reason in excl:
         key = st.cat.regimens[rid].key_agents
-        if last is not None and current and (rid in last.regimens or (key and key <= current)):
+        if last is not None and current and rid in last.regimens:
             reason = (
                 "this is the ongoing line: continue it until progression or unacceptable toxicity "
                 "(ASCO 2022 rec. 4.0); once it stops for progression it is not offered again"
+            )
+        elif last is not None and current and key and key <= current:
+            reason = (
+                f"the ongoing line contains {', '.join(sorted(key))}: read as stopping for "
+                "progression, so a regimen built on it is not offered next"
             )
         st.exclude(rid, reason)
     if not excl:

@@ -3,7 +3,34 @@ heart function (cut-offs read from data) and performance status."""
 
 from __future__ import annotations
 
+from typing import Final
+
 from .core import ET_ALONE, TDM1, TDXD, TDXD_REGIMENS, State, rule
+
+#: HER2-directed agents whose US labels carry a boxed embryo-fetal toxicity warning, as the
+#: fact sheet (3.7) verifies: trastuzumab, T-DM1, T-DXd, margetuximab (pertuzumab's box is
+#: verified only for Phesgo, so Perjeta is not named); the TKIs' labels warn without a box
+#: (tucatinib, neratinib) or carry a pregnancy warning (lapatinib)
+_BOXED_EMBRYO_FETAL: Final = frozenset(
+    {"trastuzumab", "trastuzumab-emtansine", "trastuzumab-deruxtecan", "margetuximab"}
+)
+
+
+def _pregnancy_reason(agents: frozenset[str], her2: bool) -> str:
+    if not her2:
+        return "endocrine therapy is contraindicated in pregnancy (Shachar 2017)"
+    boxed = sorted(agents & _BOXED_EMBRYO_FETAL)
+    tkis = sorted(agents & {"tucatinib", "neratinib", "lapatinib"})
+    parts = []
+    if boxed:
+        parts.append(f"boxed embryo-fetal toxicity warning in the label of {', '.join(boxed)}")
+    if tkis:
+        parts.append(
+            f"embryo-fetal toxicity or pregnancy warning, not boxed, for {', '.join(tkis)}"
+        )
+    return "HER2-directed therapy is contraindicated in pregnancy (Shachar 2017); " + "; ".join(
+        parts or ["embryo-fetal toxicity"]
+    )
 
 
 @rule(
@@ -19,13 +46,10 @@ def pregnancy(st: State) -> str | None:
     if not st.s.pregnant:
         return None
     for reg in st.cat.regimens.values():
-        why = (
-            "HER2-directed therapy is contraindicated in pregnancy (boxed embryo-fetal toxicity "
-            "warnings; Shachar 2017)"
-            if reg.her2_directed
-            else "endocrine therapy is contraindicated in pregnancy (Shachar 2017)"
+        st.exclude(
+            reg.id,
+            _pregnancy_reason(frozenset(c.agent for c in reg.components), reg.her2_directed),
         )
-        st.exclude(reg.id, why)
     st.alert(
         "no-her2-therapy-in-pregnancy",
         "Pregnant: no HER2-directed or endocrine therapy. Refer to a multidisciplinary team with "
