@@ -196,7 +196,7 @@ Compare(
 # %%
 # ASCO 2022 rec. 5.0 (≤12 months → second line) and the 6-month label/NCCN window:
 assert within_6.line == 2
-assert within_6.line_by_source == {"ASCO 2022": 2, "NCCN": 2, "FDA labels": 2}
+assert within_6.line_by_source == {"ASCO 2022": 2, "NCCN": 2, "FDA label": 2}
 assert "trastuzumab-deruxtecan" in within_6.preferred  # ASCO 2022 rec. 2.1
 # 6–12 months after trastuzumab only: ASCO 5.0 says second line; NCCN and the labels do not.
 assert six_to_12.line_by_source["ASCO 2022"] == 2

@@ -105,7 +105,7 @@ Markdown(
 # %% [markdown]
 # Read per source:
 #
-# | | ASCO 2022 | NCCN | FDA labels |
+# | | ASCO 2022 | NCCN | FDA label |
 # |---|---|---|---|
 # | Ana, 9 months after trastuzumab only | second line | first line | first line |
 # | Beatriz, 9 months after trastuzumab + pertuzumab | second line | second line | first line |
@@ -124,8 +124,8 @@ steps(rec_ana)
 
 # %%
 # ASCO 2022 rec. 5.0 (≤12 months → second line) vs NCCN (6 months; 12 with pertuzumab) vs labels (6 months).
-assert rec_ana.line_by_source == {"ASCO 2022": 2, "NCCN": 1, "FDA labels": 1}
-assert rec_beatriz.line_by_source == {"ASCO 2022": 2, "NCCN": 2, "FDA labels": 1}
+assert rec_ana.line_by_source == {"ASCO 2022": 2, "NCCN": 1, "FDA label": 1}
+assert rec_beatriz.line_by_source == {"ASCO 2022": 2, "NCCN": 2, "FDA label": 1}
 for r in (rec_ana, rec_beatriz):
     assert "guidelines-differ" in r.alert_codes
     # ASCO reading → rec. 2.1 (T-DXd); 6-month reading → DESTINY-Breast09 eligibility (T-DXd + P).

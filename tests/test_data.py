@@ -195,3 +195,14 @@ def test_her2climb_is_a_randomised_double_blind_phase_2_trial(cat: Catalogue) ->
     trial = cat.trials["her2climb"]
     assert trial.phase == "2"
     assert {"randomised", "double-blind", "placebo-controlled"} <= set(trial.design)
+
+
+def test_one_name_for_each_source() -> None:
+    """A relapse window's source is named exactly as the statements name that source, so the
+    same source never appears under two names (issue 13: 'FDA label' vs 'FDA labels')."""
+    from her2guide import load_catalogue
+
+    cat = load_catalogue()
+    statement_sources = {s.source for s in cat.statements.values()}
+    for w in cat.decisions.windows:
+        assert w.source in statement_sources, w.source

@@ -83,7 +83,7 @@ def test_LINE_EARLY_RELAPSE_all_sources_agree_within_6_months() -> None:
     """Six months to the day: ASCO, NCCN and labels all say second line."""
     early = {"agents": ["paclitaxel", "trastuzumab"], "her2_therapy_end": "2026-05-01"}
     rec = recommend(scenario(early_treatment=early))
-    assert rec.line_by_source == {"ASCO 2022": 2, "NCCN": 2, "FDA labels": 2}
+    assert rec.line_by_source == {"ASCO 2022": 2, "NCCN": 2, "FDA label": 2}
     assert "LINE-EARLY-RELAPSE" in fired(rec)
 
 
@@ -91,7 +91,7 @@ def test_LINE_RELAPSE_SOURCES_DIFFER_shows_each_source() -> None:
     """Seven months after trastuzumab-only therapy: ASCO 2, NCCN 1, labels 1, and an alert."""
     early = {"agents": ["paclitaxel", "trastuzumab"], "her2_therapy_end": "2026-04-01"}
     rec = recommend(scenario(early_treatment=early))
-    assert rec.line_by_source == {"ASCO 2022": 2, "NCCN": 1, "FDA labels": 1}
+    assert rec.line_by_source == {"ASCO 2022": 2, "NCCN": 1, "FDA label": 1}
     assert "guidelines-differ" in rec.alert_codes
 
 
@@ -386,7 +386,7 @@ def test_LINE_EARLY_RELAPSE_still_counts_after_metastatic_lines() -> None:
         )
     )
     assert rec.line == 3
-    assert rec.line_by_source == {"ASCO 2022": 3, "NCCN": 3, "FDA labels": 3}
+    assert rec.line_by_source == {"ASCO 2022": 3, "NCCN": 3, "FDA label": 3}
 
 
 def test_PRIOR_TOXICITY_partner_toxicity_keeps_the_backbone() -> None:
