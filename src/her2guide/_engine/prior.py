@@ -108,6 +108,15 @@ def no_repeat_early(st: State) -> str | None:
     if not agents or r is None:
         return None
     tier = "other" if r.within_all else "alternative"
+    # What the first-line trials enrolled (trials.toml / fact sheet): CLEOPATRA a disease-free
+    # interval of at least 12 months, DESTINY-Breast09 more than 6 months.
+    evidence = (
+        "no first-line trial enrolled patients relapsing this soon (CLEOPATRA: disease-free "
+        "interval of at least 12 months; DESTINY-Breast09: more than 6 months)"
+        if r.within_all
+        else "trial data are limited (DESTINY-Breast09 enrolled disease-free intervals over 6 "
+        "months; CLEOPATRA required at least 12)"
+    )
     hits = []
     for rid in list(st.cands):
         key = st.cat.regimens[rid].key_agents & agents
@@ -115,7 +124,7 @@ def no_repeat_early(st: State) -> str | None:
             rid,
             tier,
             f"Recurrence came inside a relapse window after (neo)adjuvant {', '.join(sorted(key))}: "
-            "this would be a re-challenge, and no trial supports re-challenge.",
+            f"this would be a re-challenge, and {evidence}.",
         ):
             hits.append(rid)
     return (
