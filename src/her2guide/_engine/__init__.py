@@ -197,13 +197,14 @@ def recommend(
     s = scenario if isinstance(scenario, Scenario) else parse_scenario(scenario, cat)
     st = State(s=s, cat=cat, h=read_history(s, cat))
     trace: list[TraceStep] = []
+    append, step = trace.append, _step
     for r in RULES:
         if st.stop:
             break
         st.rule = r
         finding = r.check(st)
         if finding is not None:
-            trace.append(_step(r, finding))
+            append(step(r, finding))
     if not st.in_scope:
         return Recommendation(
             in_scope=False,

@@ -72,7 +72,6 @@ def rule(rule_id: str, title: str, *refs: str) -> Callable[[Callable[[State], st
     return make
 
 
-@dataclass(slots=True)
 class Cand:
     """A candidate option while the rules run.
 
@@ -80,18 +79,21 @@ class Cand:
     tier). The effective ``tier`` is the worse of the two, so a ceiling set by a safety rule holds
     whatever a later rule promotes, and a rule can lift only the ceiling it names. ``tier`` is
     kept up to date by :class:`State` whenever ``base`` or ``caps`` changes (it is read far more
-    often than it changes).
+    often than it changes). A plain slotted class: one is built per offered regimen per call.
     """
 
-    base: str
-    why: list[str]
-    support: list[str]
-    notes: list[str] = field(default_factory=list)
-    caps: dict[str, str] = field(default_factory=dict)
-    tier: str = ""
+    __slots__ = ("base", "caps", "notes", "support", "tier", "why")
 
-    def __post_init__(self) -> None:
-        self.retier()
+    def __init__(self, base: str, why: list[str], support: list[str]) -> None:
+        self.base = base
+        self.why = why
+        self.support = support
+        self.notes: list[str] = []
+        self.caps: dict[str, str] = {}
+        self.tier = base  # no ceiling yet
+
+    def __repr__(self) -> str:
+        return f"Cand(tier={self.tier!r}, base={self.base!r}, caps={self.caps!r})"
 
     @property
     def cap(self) -> str:

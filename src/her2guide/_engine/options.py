@@ -14,13 +14,15 @@ def _hr_only(cat: Catalogue) -> tuple[str, ...]:
     return tuple(r.id for r in cat.regimens.values() if r.hormone_receptor_positive_only)
 
 
-def _add_rows(
-    st: State, rows: tuple[OptionRow, ...], hr: str, why_suffix: str = "", cap: str = ""
-) -> int:
+@lru_cache(maxsize=64)
+def _rows(cat: Catalogue, table: int, hr: str) -> tuple[OptionRow, ...]:
+    """The option table's rows for one hormone-receptor value (pure; memoised)."""
+    return tuple(r for r in cat.decisions.options[table] if r.hormone_receptor == hr)
+
+
+def _add_rows(st: State, table: int, hr: str, why_suffix: str = "", cap: str = "") -> int:
     n = 0
-    for row in rows:
-        if row.hormone_receptor != hr:
-            continue
+    for row in _rows(st.cat, table, hr):
         if row.until is not None and (st.s.as_of is None or st.s.as_of >= row.until):
             continue
         if row.unless_received & st.h.exposed:
@@ -46,7 +48,7 @@ def _offer_table(st: State, table: int) -> bool:
     lines = [n for n in st.readings if min(n, 3) == table]
     if not lines or st.line is None:
         return False
-    _add_rows(st, st.cat.decisions.options[table], "any", _reading_suffix(st, max(lines)))
+    _add_rows(st, table, "any", _reading_suffix(st, max(lines)))
     return True
 
 
@@ -103,7 +105,7 @@ def undetermined(st: State) -> str | None:
         return None
     why = " Shown because the line could not be determined."
     for table in (1, 2):
-        _add_rows(st, st.cat.decisions.options[table], "any", why, cap="alternative")
+        _add_rows(st, table, "any", why, cap="alternative")
     st.readings = {1: (), 2: ()}
     return "Both first- and second-line options shown as alternatives until the interval is known."
 
@@ -137,9 +139,7 @@ def hormone_receptor(st: State) -> str | None:
     cap = "alternative" if st.line is None else ""
     for line in sorted(st.readings):
         table = min(line, 3)
-        n += _add_rows(
-            st, st.cat.decisions.options[table], "positive", _reading_suffix(st, line), cap
-        )
+        n += _add_rows(st, table, "positive", _reading_suffix(st, line), cap)
     if THP in st.cands and 1 in st.readings:
         st.note(
             THP,
