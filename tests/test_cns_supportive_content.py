@@ -383,7 +383,7 @@ def test_no_esmo_guideline_position_is_claimed(cat: Catalogue) -> None:
     so."""
     assert [s.id for s in cat.statements.values() if s.source.startswith("ESMO")] == []
     text = (ROOT / "docs" / "guidelines.md").read_text(encoding="utf-8")
-    assert "ESMO's living guideline for metastatic breast cancer is not in her2guide's data" in text
+    assert "No ESMO recommendation or level of evidence is therefore shown on this site" in text
 
 
 # --------------------------------------------------------------------------- CLI: dose output
