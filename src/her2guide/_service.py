@@ -6,7 +6,7 @@ stateless: every answer depends on the request alone, so any number of workers c
 behind an ordinary load balancer.
 
 Cards never carry ``suggestions``: this reference places no orders. Needs the ``interop``
-extra.
+extra (FastAPI is imported here, so ``import her2guide`` never imports this module).
 """
 
 from __future__ import annotations
@@ -14,8 +14,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 from collections.abc import Mapping
 from typing import Any, Final
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
 
 from ._catalogue import load_catalogue
 from ._input import limit
@@ -238,7 +245,7 @@ def _error(
 
 
 def _prefetch_bundle(
-    prefetch: Mapping[str, Any],
+    prefetch: Mapping[str, Any], origin: list[str]
 ) -> tuple[dict[str, Any] | None, tuple[int, dict[str, Any]] | None]:
     known = prefetch_templates()
     entries: list[dict[str, Any]] = []
@@ -264,9 +271,22 @@ def _prefetch_bundle(
                     )
                 if e.get("resource") is not None:
                     entries.append({"resource": e["resource"]})
+                    origin.append(f"prefetch.{key}.entry[{j}]")
         else:
             entries.append({"resource": dict(value)})
+            origin.append(f"prefetch.{key}")
     return {"resourceType": "Bundle", "type": "collection", "entry": entries}, None
+
+
+_ENTRY: Final = re.compile(r"^Bundle\.entry\[(\d+)\](?:\.resource)?(?:\(\w+\))?")
+
+
+def _where(p: Problem, origin: list[str]) -> Problem:
+    """Name a problem by the prefetch key it came from, not the merged bundle's index."""
+    m = _ENTRY.match(p.field)
+    if m is None or int(m.group(1)) >= len(origin):
+        return p
+    return Problem(origin[int(m.group(1))] + p.field[m.end() :], p.value, p.message)
 
 
 def handle(
@@ -303,7 +323,8 @@ def handle(
         )
     if not isinstance(prefetch, dict):
         return _error(400, "prefetch", "allowed: an object of prefetch keys to FHIR resources")
-    bundle, err = _prefetch_bundle(prefetch)
+    origin: list[str] = []
+    bundle, err = _prefetch_bundle(prefetch, origin)
     if err is not None:
         return err
     assert bundle is not None
@@ -328,7 +349,10 @@ def handle(
         )
         return 200, {"cards": [card]}
     except ScenarioError as exc:
-        return _error(400, "prefetch", "invalid prefetch", exc.problems)
+        problems = [_where(p, origin) for p in exc.problems]
+        return _error(
+            400, problems[0].field if problems else "prefetch", "invalid prefetch", problems
+        )
     return 200, {"cards": cards_for(rec, site_url)}
 
 
@@ -358,14 +382,8 @@ _REQUEST_SCHEMA: Final = {
 }
 
 
-def create_app(site_url: str | None = None) -> Any:
+def create_app(site_url: str | None = None) -> FastAPI:
     """The ASGI app (FastAPI): discovery, the service, and ``/openapi.json``."""
-    from fastapi import FastAPI, Request
-    from fastapi.exceptions import RequestValidationError
-    from fastapi.middleware.cors import CORSMiddleware
-    from fastapi.responses import JSONResponse
-    from starlette.exceptions import HTTPException
-
     from . import __version__
 
     site = site_url or os.environ.get("HER2GUIDE_SITE_URL", "http://127.0.0.1:8000/")
