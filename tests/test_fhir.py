@@ -366,3 +366,43 @@ def test_cli_names_what_fhir_cannot_say_without_a_traceback(tmp_path: Path) -> N
     assert "missing information" in r.stderr
     assert "metastatic_lines[0].stopped: (missing) — missing-information" in r.stderr
     assert "Traceback" not in r.stderr
+
+
+def test_medication_reference_is_resolved_in_the_bundle() -> None:
+    """A MedicationStatement pointing at a Medication resource is read through that resource."""
+    med = {"resourceType": "Medication", "id": "kadcyla", "code": {"text": "Kadcyla"}}
+    stmt = {
+        "resourceType": "MedicationStatement",
+        "status": "active",
+        "medicationReference": {"reference": "Medication/kadcyla"},
+        "effectivePeriod": {"start": "2026-11-05"},
+    }
+    b = _bundle(HER2_POS, NOT_PREGNANT, METS, stmt)
+    b["entry"].append({"resource": med})
+    s = from_fhir(b, overlay={"as_of": "2026-11-23"})
+    assert [ln.agents for ln in s.metastatic_lines] == [("trastuzumab-emtansine",)]
+
+
+def test_planned_requests_are_not_treatment_received() -> None:
+    """A MedicationRequest with intent plan is not a line received."""
+    req = {
+        "resourceType": "MedicationRequest",
+        "status": "active",
+        "intent": "plan",
+        "medicationCodeableConcept": {"text": "tucatinib"},
+        "authoredOn": "2026-11-10",
+    }
+    s = from_fhir(_bundle(HER2_POS, NOT_PREGNANT, METS, req), overlay={"as_of": "2026-11-23"})
+    assert s.metastatic_lines == ()
+
+
+def test_a_newer_preliminary_pregnant_result_wins_over_an_older_not_pregnant() -> None:
+    """Pregnancy status: the latest result counts, also when it is preliminary (the safe reading)."""
+    newer = _obs(
+        "82810-3",
+        status="preliminary",
+        effectiveDateTime="2026-11-20",
+        valueCodeableConcept=_coded(LOINC, "LA15173-0"),
+    )
+    s = from_fhir(_bundle(HER2_POS, NOT_PREGNANT, newer, METS), overlay={"as_of": "2026-11-23"})
+    assert s.pregnant is True

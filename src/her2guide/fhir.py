@@ -58,9 +58,12 @@ LOINC: Final = "http://loinc.org"
 SNOMED: Final = "http://snomed.info/sct"
 ICD10CM: Final = "http://hl7.org/fhir/sid/icd-10-cm"
 _MED_TYPES: Final = ("MedicationAdministration", "MedicationStatement", "MedicationRequest")
+# Records of what did not happen, or not yet: left out. (A preliminary Observation is kept:
+# a preliminary "Pregnant" must not be dropped in favour of an older final "Not pregnant".)
 _IGNORED_STATUS: Final = frozenset(
-    {"entered-in-error", "cancelled", "not-taken", "not-done", "refuted", "preliminary"}
+    {"entered-in-error", "cancelled", "not-taken", "not-done", "draft", "intended"}
 )
+_IGNORED_INTENT: Final = frozenset({"proposal", "plan"})  # MedicationRequest: not an order
 _ONGOING_STATUS: Final = frozenset({"active", "in-progress", "on-hold"})
 _ILD_TEXT: Final = re.compile(r"interstitial lung|\bild\b|pneumonitis", re.IGNORECASE)
 _KG: Final = {"kg": 1.0, "g": 0.001, "[lb_av]": 0.45359237}
@@ -329,9 +332,29 @@ def _condition(res: Any, where: str, m: Mapping_, f: _Found, problems: list[Prob
 
 
 def _medication(
-    res: Any, kind: str, where: str, f: _Found, problems: list[Problem], cat: Catalogue
+    res: Any,
+    kind: str,
+    where: str,
+    f: _Found,
+    problems: list[Problem],
+    cat: Catalogue,
+    medications: Mapping[str, Any],
 ) -> None:
+    if kind == "MedicationRequest" and str(res.intent or "") in _IGNORED_INTENT:
+        return
     concept = getattr(res, "medicationCodeableConcept", None)
+    ref = getattr(getattr(res, "medicationReference", None), "reference", None)
+    if concept is None and ref is not None:
+        if ref not in medications:
+            problems.append(
+                Problem(
+                    f"{where}.medicationReference",
+                    ref,
+                    "allowed: a reference to a Medication resource in the same bundle",
+                )
+            )
+            return
+        concept = medications[ref].code
     names = _texts(concept)
     agents: list[str] = []
     for name in names:
@@ -368,9 +391,34 @@ def _medication(
         f.meds.append((start_d, end_d, agent, ongoing, where))
 
 
-def _collect(bundle: Any, cat: Catalogue, problems: list[Problem]) -> _Found:
+def _medications(bundle: Any) -> dict[str, Any]:
+    """Medication resources by the references that can point at them."""
+    out: dict[str, Any] = {}
+    for entry in bundle.entry or []:
+        res = entry.resource
+        if res is None:
+            continue
+        kind = res.get_resource_type()
+        if kind == "Bundle":
+            out.update(_medications(res))
+        elif kind == "Medication":
+            if res.id:
+                out[f"Medication/{res.id}"] = res
+                out[f"#{res.id}"] = res
+            if entry.fullUrl:
+                out[str(entry.fullUrl)] = res
+    return out
+
+
+def _collect(
+    bundle: Any,
+    cat: Catalogue,
+    problems: list[Problem],
+    medications: Mapping[str, Any] | None = None,
+) -> _Found:
     m = load_mapping()
     f = _Found()
+    meds = _medications(bundle) if medications is None else medications
     for i, entry in enumerate(bundle.entry or []):
         res = entry.resource
         if res is None:
@@ -378,7 +426,7 @@ def _collect(bundle: Any, cat: Catalogue, problems: list[Problem]) -> _Found:
         kind = res.get_resource_type()
         where = f"Bundle.entry[{i}].resource({kind})"
         if kind == "Bundle":  # a CDS Hooks prefetch search result inside a collection
-            inner = _collect(res, cat, problems)
+            inner = _collect(res, cat, problems, meds)
             _merge_found(f, inner)
             continue
         if kind == "Patient":
@@ -388,7 +436,8 @@ def _collect(bundle: Any, cat: Catalogue, problems: list[Problem]) -> _Found:
         elif kind == "Condition":
             _condition(res, where, m, f, problems)
         elif kind in _MED_TYPES and _keep(res.status):
-            _medication(res, kind, where, f, problems, cat)
+            contained = {f"#{c.id}": c for c in (res.contained or []) if c.id}
+            _medication(res, kind, where, f, problems, cat, {**meds, **contained})
     return f
 
 
