@@ -67,7 +67,7 @@ def test_fhir_mapping_page_table_is_generated_from_the_mapping_data() -> None:
     """The FHIR mapping table shows the mCODE HER2 code 48676-1 and the answer LA6576-8 → positive."""
     table = Page("fhir.md").expand("{{ fhir_mapping }}")
     assert "`48676-1` HER2 [Interpretation] in Tissue" in table
-    assert "`LA6576-8` Positive → `positive`" in table
+    assert "answer `LA6576-8` Positive → `positive`" in table
     assert "mcode-secondary-cancer-condition" in table
 
 

@@ -41,25 +41,25 @@ def _cell(text: str) -> str:
 
 
 def fhir_mapping() -> str:
-    """The table: scenario field ← FHIR resource, element, codes, and the rule."""
+    """The table: scenario field ← FHIR resource and element, codes and what they map to; then
+    how each field is read (a list, so that the table stays narrow enough not to scroll)."""
     from .fhir import load_mapping
 
     m = load_mapping()
     rows = [
-        "| Scenario field | FHIR resource (profile) | Element | Codes | Values → scenario | How |",
-        "|---|---|---|---|---|---|",
+        "| Scenario field | FHIR resource and element | Codes → scenario value |",
+        "|---|---|---|",
     ]
     for f in m.fields:
-        profile = f"<br>`{f.profile.rsplit('/', 1)[-1]}`" if f.profile else ""
-        codes = "<br>".join(
-            f"`{c.code}` {_cell(c.display)} <small>({_system(c.system)})</small>" for c in f.codes
-        )
-        values = "<br>".join(f"`{c.code}` {_cell(c.display)} → `{c.maps_to}`" for c in f.values)
+        profile = f" (profile `{f.profile.rsplit('/', 1)[-1]}`)" if f.profile else ""
+        codes = [f"`{c.code}` {_cell(c.display)} ({_system(c.system)})" for c in f.codes]
+        values = [f"answer `{c.code}` {_cell(c.display)} → `{c.maps_to}`" for c in f.values]
         rows.append(
-            f"| `{f.field}` | {f.resource}{profile} | {_cell(f.element)} | {codes or '— (by text)'} "
-            f"| {values or '—'} | {_cell(f.rule)} |"
+            f"| `{f.field}` | {f.resource}{profile}: {_cell(f.element)} "
+            f"| {'<br>'.join(codes + values) or '— (matched by text)'} |"
         )
-    return "\n".join(rows)
+    how = [f"- `{f.field}`: {f.rule}." for f in m.fields]
+    return "\n".join([*rows, "", "How each field is read:", "", *how])
 
 
 def _system(url: str) -> str:
