@@ -406,3 +406,19 @@ def test_a_newer_preliminary_pregnant_result_wins_over_an_older_not_pregnant() -
     )
     s = from_fhir(_bundle(HER2_POS, NOT_PREGNANT, newer, METS), overlay={"as_of": "2026-11-23"})
     assert s.pregnant is True
+
+
+def test_pregnancy_value_with_loinc_and_snomed_codings_is_read() -> None:
+    """A value coded both LOINC LA15173-0 and SNOMED CT 77386006 (both "Pregnant") gives true."""
+    both = {"coding": [{"system": LOINC, "code": "LA15173-0"}, {"system": SCT, "code": "77386006"}]}
+    preg = _obs("82810-3", effectiveDateTime="2026-11-20", valueCodeableConcept=both)
+    s = from_fhir(_bundle(HER2_POS, preg, METS), overlay={"as_of": "2026-11-23"})
+    assert s.pregnant is True
+
+
+def test_pregnancy_status_unknown_is_missing_information() -> None:
+    """LA4489-6 (Unknown) is not read as not pregnant: missing-information for `pregnant`."""
+    unknown = _obs("82810-3", valueCodeableConcept=_coded(LOINC, "LA4489-6"))
+    with pytest.raises(FhirGapError) as exc:
+        from_fhir(_bundle(HER2_POS, unknown, METS), overlay={"as_of": "2026-11-23"})
+    assert [p.field for p in exc.value.problems] == ["pregnant"]

@@ -282,9 +282,11 @@ def _observation(
         if (v := answer("hormone_receptor")) is not None:
             f.receptors.append(v)
     elif codes & m.codes("pregnant"):
-        _latest(
-            f, "pregnant", when, m.values("pregnant").get(next(iter(value_codes), ("", ""))), where
-        )
+        # Any mapped answer coding counts (a value may carry LOINC and SNOMED CT codings);
+        # none (e.g. Unknown, LA4489-6) records None: missing-information, never "not pregnant".
+        allowed = m.values("pregnant")
+        hits = sorted({allowed[k] for k in value_codes if k in allowed})
+        _latest(f, "pregnant", when, hits[0] if len(hits) == 1 else None, where)
     else:
         for fld, units in (("lvef", {"%": 1.0}), ("weight_kg", _KG), ("height_cm", _CM)):
             if not codes & m.codes(fld):
