@@ -1,8 +1,9 @@
 """FHIR R4 / mCODE in: a ``Bundle`` becomes a scenario for the same engine.
 
-The resources are parsed and validated with the ``fhir.resources`` models (its R4B package:
-FHIR 4.3 leaves Observation, Condition and the three medication resources read here as in
-R4 4.0.1); which element and code fills which scenario field is data,
+The resources are parsed and validated with the ``fhir.resources`` models (its R4B package,
+FHIR 4.3.0: fhir.resources 8 ships no 4.0.1 package; the R4-shaped bundles of the tests parse
+with it, but R4/R4B differences were not reviewed element by element); which element and code
+fills which scenario field is data,
 ``her2guide/data/fhir_mapping.toml``, rendered on the site's "FHIR mapping" page.
 
 What FHIR cannot say (why a line stopped, residual disease, the status of brain metastases,
