@@ -15,6 +15,8 @@ Figures, not assertions: each line shows the measurement and the target beside i
 - ``recommend()`` latency: median and p99 in µs, and scenarios a second, over the mix of
   patient scenarios in ``tests/scenarios.toml`` (or ``examples/*.yaml``), each built with
   ``her2guide.parse_scenario``.
+- CDS Hooks service: ``scripts/bench_service.py`` (2,000 requests at concurrency 20 on
+  loopback): errors, throughput, p50/p99 latency.
 """
 
 from __future__ import annotations
@@ -205,6 +207,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         shutil.rmtree(site, ignore_errors=True)
         print()
     bench_recommend(args.rounds)
+    print()
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from bench_service import bench_service  # CDS Hooks service: 2,000 requests at concurrency 20
+
+    bench_service()
     print()
     bench_space(args.space_sample)
     return 0

@@ -233,6 +233,6 @@ def test_public_api_is_pinned() -> None:
     assert her2guide.__all__ == [
         "INTENDED_USE", "RULES", "Alert", "Catalogue", "DataError", "Exclusion", "Option", "Problem",
         "Recommendation", "RegimenDoses", "Rule", "Scenario", "ScenarioError", "Support", "TraceStep",
-        "__version__", "bsa_mosteller", "classify_line", "dose_regimen", "load_catalogue",
+        "__version__", "bsa_mosteller", "classify_line", "dose_regimen", "from_fhir", "load_catalogue",
         "load_scenario", "parse_scenario", "recommend", "scenario_json_schema",
     ]  # fmt: skip

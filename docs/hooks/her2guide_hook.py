@@ -86,6 +86,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         if existing is not None:
             files.remove(existing)
         files.append(File.generated(config, uri, abs_src_path=str(path)))
+    _add_conformance_vectors(files, config)
     _cited_by.clear()
     scenario_uris = {s.src_uri for s in _scenarios}
     for f in files.documentation_pages():
@@ -103,6 +104,17 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         for rid in sorted(cited):
             _cited_by.setdefault(rid, []).append((title, f.src_uri))
     return files
+
+
+def _add_conformance_vectors(files: Files, config: MkDocsConfig) -> None:
+    """The scenario table as JSON conformance vectors, offered as a zip download."""
+    from her2guide._conformance import vectors_zip
+    from her2guide._site_interop import CONFORMANCE_ZIP
+
+    existing = files.get_file_from_path(CONFORMANCE_ZIP)
+    if existing is not None:
+        files.remove(existing)
+    files.append(File.generated(config, CONFORMANCE_ZIP, content=vectors_zip()))
 
 
 def _page(src_uri: str, config: MkDocsConfig) -> _render.Page:

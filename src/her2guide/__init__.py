@@ -10,6 +10,8 @@ An educational reference for healthcare professionals — not a medical device. 
 False
 """
 
+from typing import Any
+
 from ._catalogue import Catalogue, DataError, load_catalogue
 from ._dosing import bsa_mosteller, dose_regimen
 from ._engine import RULES, Rule, classify_line, recommend
@@ -34,6 +36,17 @@ from ._scenario import (
 
 __version__ = "0.1.0"
 
+
+def from_fhir(bundle: Any, **kwargs: Any) -> Scenario:
+    """Map a FHIR R4 ``Bundle`` to a :class:`Scenario` (see :func:`her2guide.fhir.from_fhir`).
+
+    Needs the ``interop`` extra; imported on first use so that ``import her2guide`` stays light.
+    """
+    from .fhir import from_fhir as _from_fhir
+
+    return _from_fhir(bundle, **kwargs)
+
+
 __all__ = [
     "INTENDED_USE",
     "RULES",
@@ -54,6 +67,7 @@ __all__ = [
     "bsa_mosteller",
     "classify_line",
     "dose_regimen",
+    "from_fhir",
     "load_catalogue",
     "load_scenario",
     "parse_scenario",

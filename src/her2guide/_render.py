@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
+from . import _site_interop
 from ._catalogue import (
     Analysis,
     Catalogue,
@@ -395,6 +396,8 @@ class Page:
             "scenario_footer": self.scenario_footer,
             "hazard_log": self.hazard_log,
         }
+        # FHIR mapping and CDS Hooks pages (their own module; FastAPI only when rendered)
+        self._functions.update(_site_interop.placeholders())
 
     # -- machinery
 

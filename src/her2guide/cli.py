@@ -1,4 +1,4 @@
-"""Command-line interface: ``her2guide recommend | regimens | schema | dose``.
+"""Command-line interface: ``her2guide recommend | regimens | schema | dose | serve | export-tests``.
 
 Invalid input exits with status 2 and one line per problem (field, bad value, what is
 allowed) — never a traceback.
@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from ._catalogue import Catalogue, load_catalogue, normalise_name
 from ._dosing import dose_regimen
 from ._engine import recommend
-from ._model import INTENDED_USE
+from ._model import INTENDED_USE, Recommendation
 from ._practical import adjust_doses, practical_markdown
 from ._report import doses_markdown, doses_text, to_markdown, to_text
 from ._scenario import (
@@ -77,7 +77,15 @@ def _parser() -> argparse.ArgumentParser:
     r = sub.add_parser(
         "recommend", help="recommend the next therapy for a scenario file (YAML or JSON)"
     )
-    r.add_argument("file", help="scenario file (YAML or JSON), or - for standard input")
+    r.add_argument(
+        "file",
+        help="scenario file (YAML or JSON) or FHIR R4 Bundle (JSON), or - for standard input",
+    )
+    r.add_argument(
+        "--overlay",
+        metavar="FILE",
+        help="a small scenario file merged over a FHIR bundle's scenario (what FHIR cannot say)",
+    )
     r.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     r.add_argument(
         "--as-of", type=_date, help="evaluation date (default: the file's as_of, else today)"
@@ -91,6 +99,9 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--seed", type=int, default=0, help="sample seed (default 0)")
     c.add_argument("--workers", type=int, help="processes (default: all cores)")
     sub.add_parser("schema", help="print the JSON Schema of a scenario file")
+    from ._interop_cli import add_interop_commands
+
+    add_interop_commands(sub)
     d = sub.add_parser("dose", help="calculate doses for a regimen")
     d.add_argument(
         "regimen",
@@ -118,20 +129,29 @@ def _recommend(args: argparse.Namespace) -> int:
     label = "(stdin)" if args.file == "-" else args.file
     try:
         # --as-of (or today, when the file has none) goes in before validation.
+        if args.overlay is not None or args.file == "-" or str(args.file).endswith(".json"):
+            from ._interop_cli import recommend_any
+
+            rec = recommend_any(args.file, args.overlay, args.as_of)
+            return _print_recommendation(rec, args.format)
         scenario = load_scenario(args.file, as_of=args.as_of, default_as_of=dt.date.today())
     except ScenarioError as exc:
         file_problem = exc.problems and exc.problems[0].field == "(file)"
         if file_problem and len(exc.problems) == 1:
             print(f"her2guide: {label}: {exc.problems[0].message}", file=sys.stderr)
             return 2
-        print(f"her2guide: {label}: invalid scenario", file=sys.stderr)
+        heading = getattr(exc, "heading", "invalid scenario")
+        print(f"her2guide: {label}: {heading}", file=sys.stderr)
         for problem in exc.problems:
             print(f"  - {problem}", file=sys.stderr)
         return 2
-    rec = recommend(scenario)
-    if args.format == "json":
+    return _print_recommendation(recommend(scenario), args.format)
+
+
+def _print_recommendation(rec: Recommendation, fmt: str) -> int:
+    if fmt == "json":
         print(json.dumps(rec.to_dict(), indent=2, ensure_ascii=False))
-    elif args.format == "markdown":
+    elif fmt == "markdown":
         print(to_markdown(rec))
     else:
         print(to_text(rec))
@@ -233,6 +253,10 @@ def _main(argv: Sequence[str] | None = None) -> int:
         return _recommend(args)
     if args.command == "dose":
         return _dose(args)
+    if args.command in ("serve", "export-tests"):
+        from ._interop_cli import run_interop_command
+
+        return run_interop_command(args)
     if args.command == "schema":
         print(json.dumps(scenario_json_schema(), indent=2))
         return 0
