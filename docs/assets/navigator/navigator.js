@@ -338,6 +338,7 @@
         progress.hidden = true;
         statusText.textContent = `Engine ready (started in ${(msg.ms / 1000).toFixed(1)} s, in this browser).`;
         root.dataset.engineMs = String(Math.round(msg.ms));
+        root.dataset.engineStages = JSON.stringify(msg.stages); // ms since start, per stage
         if (pending !== null) {
           const json = pending;
           pending = null;

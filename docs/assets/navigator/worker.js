@@ -8,7 +8,11 @@ let evaluate = null;
 
 async function init(base) {
   const t0 = performance.now();
-  const step = (stage, text) => self.postMessage({ type: "progress", stage, of: 4, text });
+  const stages = {};
+  const step = (stage, text) => {
+    stages[stage] = Math.round(performance.now() - t0);
+    self.postMessage({ type: "progress", stage, of: 4, text });
+  };
   step(1, "Loading the Python runtime (Pyodide)…");
   importScripts(base + "pyodide.js");
   step(2, "Starting Python…");
@@ -33,7 +37,8 @@ async function init(base) {
   evaluate = pyodide.runPython("from her2guide.browser import evaluate\nevaluate");
   // Warm the catalogue once so the first answer is as quick as the next.
   evaluate('{"her2": "positive", "setting": "metastatic"}', "2026-01-01");
-  self.postMessage({ type: "ready", ms: performance.now() - t0 });
+  stages[5] = Math.round(performance.now() - t0);
+  self.postMessage({ type: "ready", ms: performance.now() - t0, stages });
 }
 
 self.onmessage = async (event) => {
