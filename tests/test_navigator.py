@@ -187,8 +187,26 @@ def test_seed_notebook_scenario_is_found() -> None:
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_notebook_scenarios_are_valid_json(path: Path) -> None:
-    """A scenario found in a notebook can travel in a link (plain JSON values only)."""
+def test_every_notebook_links_a_scenario_the_engine_accepts(path: Path) -> None:
+    """Each worked scenario has a navigator link whose scenario is plain JSON and valid."""
     found = navigator.notebook_scenario(path)
-    if found is not None:
-        assert json.loads(json.dumps(found)) == found
+    assert found is not None, f"{path.name}: no literal scenario dict for its navigator link"
+    assert json.loads(json.dumps(found)) == found
+    assert json.loads(evaluate(json.dumps(found), "2026-12-01"))["state"] == "done"
+
+
+def test_notebook_scenario_inlines_names_bound_to_literals(tmp_path: Path) -> None:
+    """A list bound to a name before the scenario (``thp = [...]``) is filled in."""
+    nb = tmp_path / "nb.py"
+    nb.write_text(
+        'thp = ["trastuzumab", "pertuzumab", "docetaxel"]\n'
+        'patient = {"her2": "positive", "metastatic_lines": [{"agents": thp, "stopped": "toxicity"}]}\n',
+        encoding="utf-8",
+    )
+    found = navigator.notebook_scenario(nb)
+    assert found == {
+        "her2": "positive",
+        "metastatic_lines": [
+            {"agents": ["trastuzumab", "pertuzumab", "docetaxel"], "stopped": "toxicity"}
+        ],
+    }

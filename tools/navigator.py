@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import ast
 import base64
+import contextlib
+import copy
 import hashlib
 import html
 import json
@@ -142,15 +144,34 @@ def fragment(scenario: Mapping[str, Any]) -> str:
 
 def notebook_scenario(py_path: Path) -> dict[str, Any] | None:
     """The first dict literal with a ``"her2"`` key in a notebook's source, or ``None``
-    when there is none that is a plain literal (then the page gets no navigator link)."""
+    when there is none that is a plain literal (then the page gets no navigator link).
+
+    Names bound earlier to plain literals at the top level (``thp = ["trastuzumab", …]``)
+    may be used inside it.
+    """
     tree = ast.parse(py_path.read_text(encoding="utf-8"))
+    known: dict[str, ast.expr] = {}
+    for stmt in tree.body:
+        if (
+            isinstance(stmt, ast.Assign)
+            and len(stmt.targets) == 1
+            and isinstance(stmt.targets[0], ast.Name)
+        ):
+            with contextlib.suppress(ValueError, SyntaxError, TypeError):
+                ast.literal_eval(stmt.value)
+                known.setdefault(stmt.targets[0].id, stmt.value)
+
+    class _Inline(ast.NodeTransformer):
+        def visit_Name(self, node: ast.Name) -> ast.expr:
+            return known.get(node.id, node)
+
     for node in ast.walk(tree):
         if isinstance(node, ast.Dict) and any(
             isinstance(k, ast.Constant) and k.value == "her2" for k in node.keys
         ):
             try:
-                value = ast.literal_eval(node)
-            except ValueError:
+                value = ast.literal_eval(_Inline().visit(copy.deepcopy(node)))
+            except (ValueError, SyntaxError, TypeError):
                 continue
             if isinstance(value, dict):
                 return value

@@ -212,6 +212,23 @@ def test_report_links_rules_and_references(nav: tuple[Page, Any, list[str]]) -> 
     assert "not a medical device" in page.locator("#nav-result").inner_text().lower()
 
 
+def test_scenario_page_opens_its_case_in_the_navigator(
+    new_context: ContextFactory, tmp_path: Path
+) -> None:
+    """The seed scenario page links to the navigator with its case pre-filled; following the
+    link gives the CLI's answer for that case."""
+    ctx, net = new_context()
+    page = ctx.new_page()
+    page.goto("scenarios/01-seed-question.html", wait_until="load")
+    page.get_by_role("link", name="Open in the navigator").click()
+    page.wait_for_function(f"{STATE}.state === 'done'", timeout=ENGINE_TIMEOUT_MS, polling=50)
+    got = page.locator("#recommendation-json").text_content() or ""
+    assert json.loads(got) == json.loads(cli_json(SEED, tmp_path))
+    assert page.locator("#nav-early-treatment-agents").input_value().endswith("Herceptin")
+    assert net.external == []
+    page.close()
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_navigator_has_no_serious_accessibility_violation(
     scheme: str, nav: tuple[Page, Any, list[str]]
