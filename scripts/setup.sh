@@ -66,8 +66,9 @@ _log "uv sync --frozen ($("$UV" --version))"
 # when the installed copy does not match the lock file.
 if [ -f package-lock.json ]; then
   if ! command -v npm >/dev/null; then
-    _log "npm not found: install Node.js 20 (apt-get install nodejs npm) for the navigator page"
-    exit 1
+    _log "npm not found; installing nodejs and npm with apt-get (for the navigator page)"
+    _as_root apt-get update -qq
+    _as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
   fi
   if ! cmp -s package-lock.json node_modules/.package-lock.json 2>/dev/null \
       && ! node -e 'const a=require("./package-lock.json").packages,b=require("./node_modules/.package-lock.json").packages;for(const k in a){if(k&&(!b[k]||b[k].version!==a[k].version))process.exit(1)}' 2>/dev/null; then

@@ -8,6 +8,7 @@ import contextlib
 import hashlib
 import io
 import json
+import os
 import subprocess
 import sys
 import tomllib
@@ -99,6 +100,35 @@ def test_yaml_copy_reads_back_as_the_same_scenario(case: dict[str, Any]) -> None
     """ "Copy scenario as YAML" gives YAML that the CLI's reader parses to the same data."""
     data = _row(case)
     assert data == parse_text(to_yaml(data), "yaml")
+
+
+def test_answers_do_not_depend_on_the_hash_seed() -> None:
+    """The page (another process, another hash seed) must print what the CLI prints: every
+    row of the scenario table gives the same JSON under different PYTHONHASHSEED values.
+    (Before the fix, PRIOR-TOXICITY listed continued regimens in frozenset order.)"""
+    code = (
+        "import hashlib, json, sys, tomllib\n"
+        "from her2guide.browser import evaluate\n"
+        f"t = tomllib.loads(open({str(ROOT / 'tests' / 'scenarios.toml')!r}, encoding='utf-8').read())\n"
+        "h = hashlib.sha256()\n"
+        "for c in t['case']:\n"
+        "    d = dict(t['defaults'])\n"
+        "    d.update({k: v for k, v in c.get('scenario', {}).items() if v != '__omit__'})\n"
+        "    for k in [k for k, v in c.get('scenario', {}).items() if v == '__omit__']: d.pop(k, None)\n"
+        "    h.update(evaluate(json.dumps(d), '2026-12-01').encode())\n"
+        "print(h.hexdigest())\n"
+    )
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+        ).stdout
+        for seed in (0, 1, 2, 3)
+    }
+    assert len(digests) == 1
 
 
 def test_browser_path_runs_without_pyyaml() -> None:
