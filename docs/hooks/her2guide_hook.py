@@ -14,6 +14,7 @@ point at another module file (the docs tests use this).
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import logging
 import os
@@ -39,6 +40,7 @@ _NAVIGATOR_PAGE = "navigator.md"
 _navigator_links: dict[str, str] = {}  # scenario src_uri -> "#s=..." of its first scenario
 
 
+@functools.cache
 def _navigator() -> Any:
     """``tools/navigator.py`` (form, wheel, Pyodide files), loaded like the notebook renderer."""
     path = Path(__file__).resolve().parents[2] / "tools" / "navigator.py"

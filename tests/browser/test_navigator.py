@@ -212,6 +212,23 @@ def test_report_links_rules_and_references(nav: tuple[Page, Any, list[str]]) -> 
     assert "not a medical device" in page.locator("#nav-result").inner_text().lower()
 
 
+def test_copy_as_yaml_gives_a_file_the_cli_reads(
+    nav: tuple[Page, Any, list[str]], tmp_path: Path
+) -> None:
+    """ "Copy scenario as YAML" shows YAML that `her2guide recommend FILE` answers exactly as
+    the page did (the clipboard itself may be blocked in a headless browser)."""
+    page, _, _ = nav
+    assert send(page, SEED) == "done"
+    page.click("#nav-copy-yaml")
+    yaml_text = page.locator("#nav-yaml").text_content() or ""
+    path = tmp_path / "case.yaml"
+    path.write_text(yaml_text, encoding="utf-8")
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert cli.main(["recommend", str(path), "--format", "json"]) == 0
+    assert out.getvalue() == page.locator("#recommendation-json").text_content()
+
+
 def test_scenario_page_opens_its_case_in_the_navigator(
     new_context: ContextFactory, tmp_path: Path
 ) -> None:
