@@ -20,6 +20,7 @@ import functools
 import gzip
 import http.server
 import json
+import os
 import shutil
 import statistics
 import sys
@@ -81,7 +82,7 @@ def measure(site: Path) -> dict[str, float]:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     frag = base64.urlsafe_b64encode(json.dumps(SEED).encode()).rstrip(b"=").decode()
     url = f"http://127.0.0.1:{server.server_address[1]}/navigator.html#s={frag}"
-    done = "document.getElementById('navigator').dataset.state === 'done'"
+    done = "document.getElementById('navigator')?.dataset.state === 'done'"
     out: dict[str, float] = {}
     try:
         with sync_playwright() as pw:
@@ -119,7 +120,12 @@ def main(argv: list[str]) -> int:
     site = Path(argv[0])
     raw, gz = runtime_bytes(site)
     print(f"  {'engine runtime (lazy, cached)':<38} {raw / 1e6:>9.1f} MB   {gz / 1e6:.1f} MB gzip")
+    load = os.getloadavg()[0]
     t = measure(site)
+    print(
+        f"  (load average {load:.1f} → {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs: "
+        "timings scale with what else runs)"
+    )
     for key, label, unit, scale in (
         ("cold", "first answer, cold cache", "s", 1.0),
         ("warm", "first answer, warm cache", "s", 1.0),
