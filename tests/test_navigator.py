@@ -21,9 +21,13 @@ import pytest
 from her2guide import cli, load_catalogue, scenario_json_schema
 from her2guide._input import parse_text
 from her2guide.browser import evaluate, to_yaml
-from tools import navigator
 
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # tools/ is a build helper, not part of the installed package
+    sys.path.insert(0, str(ROOT))
+
+from tools import navigator  # noqa: E402  (needs the checkout on sys.path, above)
+
 TABLE = tomllib.loads((ROOT / "tests" / "scenarios.toml").read_text(encoding="utf-8"))
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.py"))
 
