@@ -12,6 +12,8 @@ Figures, not assertions: each line shows the measurement and the target beside i
 - test command, warm: ``scripts/check.sh all`` (what ``make check`` runs), with each step.
 - site build, warm: ``mkdocs build --strict`` into a temporary directory, caches warm.
 - page weights: ``scripts/page_weight.py`` on the built site.
+- navigator: ``scripts/navigator_bench.py`` on the built site (first answer cold and warm,
+  re-evaluation after a field change, size of the lazily loaded engine runtime).
 - ``recommend()`` latency: median and p99 in µs, and scenarios a second, over the mix of
   patient scenarios in ``tests/scenarios.toml`` (or ``examples/*.yaml``), each built with
   ``her2guide.parse_scenario``.
@@ -123,6 +125,12 @@ def bench_pages(python: str, site: Path) -> None:
     print(f"  target: every page < {TARGET_PAGE_KB:.0f} KB gzipped")
 
 
+def bench_navigator(python: str, site: Path) -> None:
+    print("Navigator page in headless Chromium (scripts/navigator_bench.py)")
+    _, out, _ = _timed([python, str(ROOT / "scripts" / "navigator_bench.py"), str(site)])
+    print(out.rstrip())
+
+
 def _scenario_mix() -> list[dict[str, Any]]:
     table = ROOT / "tests" / "scenarios.toml"
     if table.is_file():
@@ -204,6 +212,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print()
     if site is not None:
         bench_pages(python, site)
+        print()
+        bench_navigator(python, site)
         shutil.rmtree(site, ignore_errors=True)
         print()
     bench_recommend(args.rounds)

@@ -60,3 +60,19 @@ export UV
 
 _log "uv sync --frozen ($("$UV" --version))"
 "$UV" sync --frozen --quiet
+
+# The site's navigator page runs the engine in Pyodide, pinned in package-lock.json and
+# copied from node_modules/ into the built site (never loaded from a CDN). `npm ci` only
+# when the installed copy does not match the lock file.
+if [ -f package-lock.json ]; then
+  if ! command -v npm >/dev/null; then
+    _log "npm not found; installing nodejs and npm with apt-get (for the navigator page)"
+    _as_root apt-get update -qq
+    _as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
+  fi
+  if ! cmp -s package-lock.json node_modules/.package-lock.json 2>/dev/null \
+      && ! node -e 'const a=require("./package-lock.json").packages,b=require("./node_modules/.package-lock.json").packages;for(const k in a){if(k&&(!b[k]||b[k].version!==a[k].version))process.exit(1)}' 2>/dev/null; then
+    _log "npm ci (Pyodide for the navigator page, from package-lock.json)"
+    npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >&2
+  fi
+fi

@@ -14,6 +14,7 @@ point at another module file (the docs tests use this).
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import logging
 import os
@@ -35,6 +36,20 @@ _scenarios: list[_render.ScenarioLink] = []
 _sources: dict[str, Path] = {}  # src_uri -> file to serve (generated pages and .py sources)
 _cited_by: dict[str, list[tuple[str, str]]] = {}
 _tmp: Path | None = None
+_NAVIGATOR_PAGE = "navigator.md"
+_navigator_links: dict[str, str] = {}  # scenario src_uri -> "#s=..." of its first scenario
+
+
+@functools.cache
+def _navigator() -> Any:
+    """``tools/navigator.py`` (form, wheel, Pyodide files), loaded like the notebook renderer."""
+    path = Path(__file__).resolve().parents[2] / "tools" / "navigator.py"
+    spec = importlib.util.spec_from_file_location("her2guide_navigator", path)
+    if spec is None or spec.loader is None:
+        raise PluginError(f"her2guide: cannot import {path}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def _notebook_module(config: MkDocsConfig) -> Path:
@@ -61,11 +76,15 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     config.extra["intended_use"] = _render.Page("index.md").intended_use()
     _scenarios.clear()
     _sources.clear()
+    _navigator_links.clear()
     for nb in _render_notebooks(config):
         uri = f"scenarios/{nb['stem']}.md"
         _scenarios.append(_render.ScenarioLink(nb["stem"], nb["title"], tuple(nb["rules"]), uri))
         _sources[uri] = Path(nb["md_path"])
         _sources[f"scenarios/{nb['stem']}.py"] = Path(nb["py_path"])
+        found = _navigator().notebook_scenario(Path(nb["py_path"]))
+        if found is not None:
+            _navigator_links[uri] = "#" + _navigator().fragment(found)
     if _scenarios and config.nav:
         for i, item in enumerate(config.nav):
             if (
@@ -125,7 +144,25 @@ def on_page_markdown(markdown: str, page: MkPage, config: MkDocsConfig, files: F
     renderer = _page(page.file.src_uri, config)
     stem = next((s.stem for s in _scenarios if s.src_uri == page.file.src_uri), None)
     if stem is not None:
+        link = _navigator_links.get(page.file.src_uri)
+        if link:  # "Open in the navigator", pre-filled with the notebook's scenario
+            # Raw HTML: MkDocs would report "#s=…" as a missing anchor of navigator.md.
+            nav = renderer.link(_NAVIGATOR_PAGE).removesuffix(".md") + ".html" + link
+            markdown += (
+                f'\n\n<p class="h2g-open-navigator"><strong><a href="{nav}">Open in the '
+                "navigator</a></strong> — this scenario, pre-filled, to change and rerun in "
+                "your browser.</p>\n"
+            )
         return markdown + "\n" + renderer.scenario_footer(stem) + "\n"
+    if page.file.src_uri == _NAVIGATOR_PAGE:
+        from her2guide import load_catalogue, scenario_json_schema
+
+        nav_mod, cat = _navigator(), load_catalogue()
+        html_block = nav_mod.page_html(scenario_json_schema(), cat, config.extra["intended_use"])
+        markdown = markdown.replace("<!-- her2guide:navigator -->", html_block)
+        markdown = markdown.replace(
+            "<!-- her2guide:agent-names -->", nav_mod.agent_names_markdown(cat)
+        )
     if page.file.src_uri == _render.ALGORITHM_PAGE:
         for problem in _render.check_rule_sections(markdown, renderer.rules):
             log.warning("her2guide: %s: %s", page.file.src_uri, problem)
@@ -137,6 +174,11 @@ def on_page_markdown(markdown: str, page: MkPage, config: MkDocsConfig, files: F
 
 def on_post_build(config: MkDocsConfig) -> None:
     global _tmp
+    # The navigator's runtime: Pyodide from node_modules and a wheel of this checkout.
+    try:
+        _navigator().copy_runtime(Path(config.site_dir))
+    except RuntimeError as exc:
+        raise PluginError(str(exc)) from None
     if _tmp is not None:
         shutil.rmtree(_tmp, ignore_errors=True)
         _tmp = None

@@ -186,7 +186,8 @@ def prior_toxicity(st: State) -> str | None:
     for ex in h.lines:
         if ex.outcome != "toxicity":
             continue
-        for rid in ex.regimens:
+        # ex.regimens is a frozenset: sorted, so the answer never depends on the hash seed.
+        for rid in sorted(ex.regimens):
             reg = st.cat.regimens[rid]
             if rid not in st.cands or reg.key_agents & ex.toxicity_agents:
                 continue
