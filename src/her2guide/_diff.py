@@ -24,6 +24,7 @@ import datetime as dt
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 import tarfile
@@ -172,7 +173,14 @@ def _resolve(ref: str, repo: Path, tmp: Path) -> _Version:
 
 def _current() -> _Version:
     src = Path(__file__).resolve().parents[1]
-    return _Version("this version", sys.executable, str(src))
+    label = "this version"
+    try:
+        head = _git(src, "rev-parse", "--short=12", "HEAD")
+        dirty = _git(src, "status", "--porcelain", "--", ".")
+        label += f" ({head}{' + uncommitted changes' if dirty else ''})"
+    except (DiffError, OSError):
+        pass  # an installed package: no commit to name
+    return _Version(label, sys.executable, str(src))
 
 
 def _start(v: _Version, mode: str, cells: Path, wanted: str = "") -> subprocess.Popen[str]:
@@ -259,16 +267,20 @@ class DiffResult:
 def _ids(old: list[Any], new: list[Any]) -> set[str]:
     """The regimen IDs, alert codes and exclusion rules that differ between two decisions."""
     out: set[str] = set()
-    for a, b in zip(old[2:], new[2:], strict=True):
-        x = {json.dumps(v) for v in a} ^ {json.dumps(v) for v in b}
-        for v in x:
-            item = json.loads(v)
-            out |= set(item) if isinstance(item, list) else {item}
+    o_opts, n_opts = {tuple(o) for o in old[2]}, {tuple(o) for o in new[2]}
+    out |= {r for r, _ in o_opts ^ n_opts}
+    o_ex, n_ex = {tuple(e) for e in old[3]}, {tuple(e) for e in new[3]}
+    out |= {x for e in o_ex ^ n_ex for x in e}
+    out |= set(old[4]) ^ set(new[4])
     return out
 
 
+_ID: Final = re.compile(r"^(?:[a-z0-9]+(?:[-.][a-z0-9]+)+|[A-Z0-9]+(?:-[A-Z0-9]+)+)$")
+
+
 def _values(record_json: str) -> set[str]:
-    """The string values of a record (not its field names), as tokens."""
+    """The identifiers among a record's values (regimen, agent, statement, reference, alert
+    and rule IDs), not its field names or its prose."""
 
     def walk(v: Any) -> Iterator[str]:
         if isinstance(v, dict):
@@ -280,7 +292,8 @@ def _values(record_json: str) -> set[str]:
         elif isinstance(v, str):
             yield from v.split()
 
-    return {w.strip(".,;:()'\"") for w in walk(json.loads(record_json or "{}"))}
+    words = {w.strip(".,;:()'\"") for w in walk(json.loads(record_json or "{}"))}
+    return {w for w in words if _ID.match(w)}  # identifiers only, not the prose around them
 
 
 def _change(old: list[Any], new: list[Any]) -> str:
@@ -297,7 +310,7 @@ def _change(old: list[Any], new: list[Any]) -> str:
         a, b = o_tier.get(r), n_tier.get(r)
         if a != b:
             parts.append(f"{r}: {a or 'not offered'} → {b or 'not offered'}")
-    if o_opts != n_opts and not any("→" in p and ":" in p for p in parts):
+    if o_opts != n_opts and o_tier == n_tier:
         parts.append("option order changed")
     for code in n_alerts:
         if code not in o_alerts:
@@ -309,6 +322,10 @@ def _change(old: list[Any], new: list[Any]) -> str:
     n_ex = {tuple(e) for e in n_excl}
     parts += [f"set aside +{r} ({rule})" for r, rule in sorted(n_ex - o_ex)]
     parts += [f"set aside −{r} ({rule})" for r, rule in sorted(o_ex - n_ex)]
+    if not parts and o_alerts != n_alerts:
+        parts.append("alert order changed")
+    if not parts and o_excl != n_excl:
+        parts.append("set-aside order changed")
     return "; ".join(parts) or "no visible change"
 
 
@@ -444,16 +461,20 @@ def format_diff(r: DiffResult, markdown: bool = False, top: int = 40) -> str:
     say("")
     if not r.groups:
         say("No patient class changed recommendation.")
+    elif markdown:
+        say("**Patient classes whose recommendation changed, by cause:**")
+        say("")
     for g in r.groups[:top]:
         rules = ", ".join(g.rules) or "no rule's trace differs"
         recs = "; ".join(g.records) or (
-            "no changed data record names what changed here (see the list above)"
-            if r.records
-            else "no data record changed (a code change)"
+            "none (see the list above)" if r.records else "no data record changed (a code change)"
         )
         if markdown:
             say(f"- **{g.count:,} classes:** {g.change}  ")
-            say(f"  rules: {', '.join(f'`{x}`' for x in g.rules) or rules}; data: {recs}")
+            say(
+                f"  rules whose trace differs: {', '.join(f'`{x}`' for x in g.rules) or rules}; "
+                f"changed data records that name it: {recs}"
+            )
         else:
             say(f"{g.count:>9,} classes: {g.change}")
             say(f"           rules: {rules}")
