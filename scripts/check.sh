@@ -8,6 +8,7 @@
 #   bash scripts/check.sh test [pytest args...]   # pytest over tests/ and src/ (needs site/)
 #   bash scripts/check.sh fix        # ruff format + ruff check --fix (changes files)
 #   bash scripts/check.sh bench      # scripts/bench.py
+#   bash scripts/check.sh diff       # decision diff of the last commit (a sample)
 #
 # In "everything" mode all steps run even if one fails, so one run shows every problem;
 # pytest runs last so that its summary line is the last thing printed. The exit status
@@ -64,12 +65,21 @@ do_test() {
   [ $rc -eq 0 ] || failed+=("pytest")
 }
 
+do_diff() {  # CI summary: what the last commit changed for patients (a sample, ~10 s)
+  if git rev-parse --verify --quiet HEAD~1 >/dev/null; then
+    attempt "decision diff against HEAD~1 (sample)" run her2guide diff --against HEAD~1 --sample "${HER2GUIDE_DIFF_SAMPLE:-2000}"
+  else
+    note "decision diff: no previous commit in this checkout (shallow clone?), not computed"
+  fi
+}
+
 case "$step" in
   all)
     bash scripts/install_chromium.sh
     do_lint with-format
     do_types
     do_site
+    do_diff
     do_test "$@"
     ;;
   lint) do_lint with-format ;;
@@ -78,7 +88,8 @@ case "$step" in
   test) bash scripts/install_chromium.sh; do_test "$@" ;;
   fix) run ruff format . && run ruff check --fix . ;;
   bench) run python scripts/bench.py "$@" ;;
-  *) echo "unknown step '$step' (all|lint|types|site|test|fix|bench)" >&2; exit 2 ;;
+  diff) do_diff ;;
+  *) echo "unknown step '$step' (all|lint|types|site|test|fix|bench|diff)" >&2; exit 2 ;;
 esac
 
 [ ${#failed[@]} -eq 0 ]

@@ -47,6 +47,8 @@ class _Loads(html.parser.HTMLParser):
             self.urls.append(a.get("href", ""))
         elif tag in {"script", "img", "iframe", "source"} and a.get("src"):
             self.urls.append(a["src"])
+        # what a page fetches on first use (e.g. the decision table's JSON), counted as loaded
+        self.urls += a.get("data-h2g-loads", "").split()
 
 
 def _local(page: Path, url: str, site: Path) -> Path | None:

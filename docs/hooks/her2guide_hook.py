@@ -28,7 +28,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page as MkPage
 
-from her2guide import _render
+from her2guide import _render, _table
 
 log = logging.getLogger("mkdocs.hooks.her2guide")
 
@@ -50,6 +50,10 @@ def _navigator() -> Any:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+_table_files: dict[str, bytes] = {}
+TABLE_DIR = "assets/decision-table"
 
 
 def _notebook_module(config: MkDocsConfig) -> Path:
@@ -74,6 +78,7 @@ def _render_notebooks(config: MkDocsConfig) -> list[dict[str, Any]]:
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     config.extra["intended_use"] = _render.Page("index.md").intended_use()
+    _build_decision_table(config)
     _scenarios.clear()
     _sources.clear()
     _navigator_links.clear()
@@ -99,7 +104,33 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     return config
 
 
+def _build_decision_table(config: MkDocsConfig) -> None:
+    """Evaluate the decision table (cached in ``.cache/`` by a hash of package source + data)."""
+    cache = Path(config.config_file_path).parent / ".cache"
+    result = _table.build_table(cache_dir=cache)
+    _table_files.clear()
+    _table_files.update({f"{TABLE_DIR}/{k}": v for k, v in result.files.items()})
+    largest = max(
+        (k for k in result.files if k != "index.json"), key=lambda k: len(result.files[k])
+    )
+    config.extra["decision_table"] = {
+        "dir": TABLE_DIR,
+        "script": "assets/javascripts/decision-table.js",
+        "loads": [f"{TABLE_DIR}/index.json", f"{TABLE_DIR}/{largest}"],
+        "classes": result.classes,
+        "answers": result.answers,
+    }
+    log.info(
+        "her2guide: decision table: %d classes, %d answers (%s)",
+        result.classes,
+        result.answers,
+        "cached" if result.cached else f"evaluated in {result.seconds:.1f} s",
+    )
+
+
 def on_files(files: Files, config: MkDocsConfig) -> Files:
+    for uri, content in _table_files.items():
+        files.append(File.generated(config, uri, content=content))
     for uri, path in _sources.items():
         existing = files.get_file_from_path(uri)
         if existing is not None:

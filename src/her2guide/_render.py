@@ -395,6 +395,7 @@ class Page:
             "scenario_index": self.scenario_index,
             "scenario_footer": self.scenario_footer,
             "hazard_log": self.hazard_log,
+            "decision_table": self.decision_table,
         }
         # FHIR mapping and CDS Hooks pages (their own module; FastAPI only when rendered)
         self._functions.update(_site_interop.placeholders())
@@ -840,6 +841,27 @@ class Page:
             f"`{result.digest}`."
         )
         return "\n".join(rows) + "\n\n" + stamp
+
+    def decision_table(self) -> str:
+        """The decision-table filter (its data is written by the MkDocs hook, see ``_table``)."""
+        from ._table import form_html
+
+        built = self.extra.get("decision_table")
+        if not isinstance(built, Mapping):
+            raise RenderError(
+                "the decision table is built by the MkDocs hook (extra.decision_table)"
+            )
+        base = self.link(str(built["dir"]) + "/")
+        return form_html(
+            base=base if base.endswith("/") else base + "/",
+            algorithm=self.link(ALGORITHM_PAGE).removesuffix(".md") + ".html",
+            script=self.link(str(built["script"])),
+            loads=[self.link(str(u)) for u in built["loads"]],
+            cat=self.cat,
+        ) + (
+            f"\n\n*At this build:* {built['classes']:,} patient classes, "
+            f"{built['answers']:,} distinct answers (counted per metastatic history).\n"
+        )
 
     # -- site-wide
 

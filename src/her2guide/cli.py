@@ -98,6 +98,17 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--sample", type=int, help="a deterministic sample of N cells (default: all)")
     c.add_argument("--seed", type=int, default=0, help="sample seed (default 0)")
     c.add_argument("--workers", type=int, help="processes (default: all cores)")
+    df = sub.add_parser(
+        "diff", help="list the patient classes whose recommendation differs from another version"
+    )
+    df.add_argument(
+        "--against",
+        required=True,
+        help="a git ref (HEAD~1, a tag), a source tree directory, or python:EXE",
+    )
+    df.add_argument("--sample", type=int, help="a deterministic sample of N cells (default: all)")
+    df.add_argument("--seed", type=int, default=0, help="sample seed (default 0)")
+    df.add_argument("--format", choices=("text", "markdown"), default="text")
     sub.add_parser("schema", help="print the JSON Schema of a scenario file")
     from ._interop_cli import add_interop_commands
 
@@ -233,6 +244,23 @@ def _check_space(args: argparse.Namespace) -> int:
     return 1 if r.violations else 0
 
 
+def _diff(args: argparse.Namespace) -> int:
+    from ._diff import DiffError, decision_diff, format_diff
+
+    if args.sample is not None and args.sample < 1:
+        print(f"her2guide: --sample: {args.sample} — allowed: a positive number", file=sys.stderr)
+        return 2
+    try:
+        result = decision_diff(args.against, sample=args.sample, seed=args.seed)
+    except DiffError as exc:
+        print(f"her2guide: {exc}", file=sys.stderr)
+        return 2
+    if args.format == "text":
+        print(f"her2guide — {INTENDED_USE}")
+    print(format_diff(result, markdown=args.format == "markdown"))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``her2guide`` command (a closed pipe ends it quietly, as ``head`` expects)."""
     try:
@@ -249,6 +277,8 @@ def _main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "check-space":
         return _check_space(args)
+    if args.command == "diff":
+        return _diff(args)
     if args.command == "recommend":
         return _recommend(args)
     if args.command == "dose":
