@@ -65,11 +65,16 @@ do_test() {
   [ $rc -eq 0 ] || failed+=("pytest")
 }
 
-do_diff() {  # CI summary: what the last commit changed for patients (a sample, ~10 s)
-  if git rev-parse --verify --quiet HEAD~1 >/dev/null; then
-    attempt "decision diff against HEAD~1 (sample)" run her2guide diff --against HEAD~1 --sample "${HER2GUIDE_DIFF_SAMPLE:-2000}"
+do_diff() {  # CI summary: what changed for patients since the last release tag (a sample, ~10 s)
+  local ref
+  ref=$(git describe --tags --abbrev=0 --match 'v*' HEAD~1 2>/dev/null || true)
+  if [ -z "$ref" ] && git rev-parse --verify --quiet HEAD~1 >/dev/null; then
+    ref=HEAD~1  # no release tag in this checkout: the previous commit
+  fi
+  if [ -n "$ref" ]; then
+    attempt "decision diff against $ref (sample)" run her2guide diff --against "$ref" --sample "${HER2GUIDE_DIFF_SAMPLE:-2000}"
   else
-    note "decision diff: no previous commit in this checkout (shallow clone?), not computed"
+    note "decision diff: no release tag and no previous commit in this checkout (shallow clone?), not computed"
   fi
 }
 
