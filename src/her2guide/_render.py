@@ -392,6 +392,8 @@ class Page:
             "scenario_index": self.scenario_index,
             "scenario_footer": self.scenario_footer,
             "hazard_log": self.hazard_log,
+            "short_answer": self.short_answer,
+            "scenario_link": self.scenario_link,
         }
 
     # -- machinery
@@ -618,7 +620,13 @@ class Page:
     def regimen(self, rid: str, heading: str = "###") -> str:
         """A regimen's dosing table, indications, notes and sources."""
         reg = self._regimen(rid)
-        out = [f"{heading} {reg.name} {{#{reg.id}}}", ""]
+        # One card per regimen: printed alone when targeted (dosing.html#<id>), see extra.css.
+        out = [
+            '<div class="h2g-dose-card" markdown>',
+            "",
+            f"{heading} {reg.name} {{#{reg.id}}}",
+            "",
+        ]
         out.append(f"Regimen ID `{reg.id}` · short name {reg.short}")
         out += [
             "",
@@ -651,6 +659,7 @@ class Page:
             out.append(f"- **Trials:** {trials}")
         if reg.references:
             out.append(f"- **Sources:** {self.cite(*reg.references)}")
+        out += ["", "</div>"]
         return "\n".join(out)
 
     def regimens(self, heading: str = "###") -> str:
@@ -891,6 +900,20 @@ class Page:
                 f"| [{s.stem}.py]({self.link(py)}) |"
             )
         return "\n".join(rows)
+
+    def short_answer(self, case: str) -> str:
+        """The engine's answer for a named seed-patient variant (``her2guide._site_answers``)."""
+        from ._site_answers import CASES, brief
+
+        self._lookup("short-answer case", case, CASES)
+        return brief(CASES[case], self.cat)
+
+    def scenario_link(self, stem: str, text: str = "") -> str:
+        """A link to a worked-scenario page; plain text when notebooks are not rendered."""
+        s = next((x for x in self.scenarios if x.stem == stem), None)
+        if s is None:
+            return f"*{text or stem}*"
+        return f"[{text or s.title}]({self.link(s.src_uri)})"
 
     def scenario_footer(self, stem: str) -> str:
         """Appended to a generated scenario page: download link and rule links."""
