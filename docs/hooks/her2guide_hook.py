@@ -27,6 +27,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page as MkPage
 
+import her2guide
 from her2guide import _render
 
 log = logging.getLogger("mkdocs.hooks.her2guide")
@@ -59,6 +60,7 @@ def _render_notebooks(config: MkDocsConfig) -> list[dict[str, Any]]:
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     config.extra["intended_use"] = _render.Page("index.md").intended_use()
+    config.extra["her2guide_version"] = her2guide.__version__  # shown in the footer
     _scenarios.clear()
     _sources.clear()
     for nb in _render_notebooks(config):
