@@ -50,7 +50,8 @@ _OVERFLOW_JS = """() => {
 }"""
 
 # Table cells whose style lets the browser break a word anywhere ("recommendatio/n").
-_BREAKING_CELLS_JS = """() => [...document.querySelectorAll('article td, article th')]
+_BREAKING_CELLS_JS = """() => [...document.querySelectorAll(
+    'article td, article th, article td a, article th a, article td code, article th code')]
   .map(c => getComputedStyle(c))
   .filter(s => s.wordBreak === 'break-all' || s.overflowWrap === 'anywhere'
                || s.wordBreak === 'break-word' || s.overflowWrap === 'break-word').length"""
