@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import logging
 import re
 import sys
 import tempfile
@@ -55,6 +56,9 @@ INTENDED_USE_NOTE: Final = (
 )
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+#: Progress of a build (which notebook, which step): under ``mkdocs.*`` so that
+#: ``mkdocs build`` prints it at INFO level.
+log = logging.getLogger("mkdocs.hooks.her2guide.notebooks")
 
 
 class NotebookExecutionError(RuntimeError):
@@ -167,8 +171,12 @@ def execute_notebook(path: Path, *, kernel_dirs: Path | None = None) -> Any:
         )
         current = {"index": -1}
 
+        code_cells = sum(c.cell_type == "code" for c in nb.cells)
+        started = time.perf_counter()
+
         def on_cell_start(cell: Any, cell_index: int) -> None:
             current["index"] = cell_index
+            _cell_progress(path, cell_index, len(nb.cells), code_cells, started)
 
         client.on_cell_start = on_cell_start
         try:
@@ -436,6 +444,26 @@ def _cache_key(py_path: Path) -> str:
     return h.hexdigest()
 
 
+def _cell_progress(path: Path, index: int, cells: int, code_cells: int, started: float) -> None:
+    """Log a running notebook's step every few seconds, so a long build is never silent."""
+    elapsed = time.perf_counter() - started
+    last = _last_progress.get(path, 0.0)
+    if elapsed - last >= PROGRESS_EVERY:
+        _last_progress[path] = elapsed
+        log.info(
+            "notebooks: %s: cell %d of %d (%d code cells), %.0f s",
+            path.name,
+            index + 1,
+            cells,
+            code_cells,
+            elapsed,
+        )
+
+
+PROGRESS_EVERY: Final = 5.0  # seconds between "still running" lines for one notebook
+_last_progress: dict[Path, float] = {}
+
+
 def _render_one(py_path: Path, out_dir: Path, use_cache: bool, kernel_dirs: Path) -> dict[str, Any]:
     stem = py_path.stem
     md_path = out_dir / f"{stem}.md"
@@ -447,6 +475,7 @@ def _render_one(py_path: Path, out_dir: Path, use_cache: bool, kernel_dirs: Path
         except (OSError, ValueError):
             cached = {}
         if cached.get("key") == key:
+            log.debug("notebooks: %s: unchanged, page from cache", py_path.name)
             md_path.write_text(cached["markdown"], encoding="utf-8")
             return {
                 "stem": stem,
@@ -455,7 +484,10 @@ def _render_one(py_path: Path, out_dir: Path, use_cache: bool, kernel_dirs: Path
                 "md_path": md_path,
                 "py_path": py_path,
             }
+    log.info("notebooks: %s: executing", py_path.name)
+    start = time.perf_counter()
     nb = execute_notebook(py_path, kernel_dirs=kernel_dirs)
+    log.info("notebooks: %s: done in %.1f s", py_path.name, time.perf_counter() - start)
     title, markdown, rules = notebook_to_markdown(nb, stem)
     md_path.write_text(markdown, encoding="utf-8")
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
@@ -483,6 +515,7 @@ def render_notebooks(
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = list(notebooks) if notebooks is not None else notebook_paths()
+    log.info("notebooks: rendering %d worked scenarios (%d at a time)", len(paths), workers)
     with _kernel_dirs() as kdirs:
         if workers <= 1 or len(paths) <= 1:
             return [_render_one(p, out_dir, use_cache, kdirs) for p in paths]
@@ -500,6 +533,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-cache", action="store_true")
     parser.add_argument("--workers", type=int, default=WORKERS)
     args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
     start = time.perf_counter()
     pages = render_notebooks(args.out_dir, use_cache=not args.no_cache, workers=args.workers)
     for page in pages:
