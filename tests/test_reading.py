@@ -8,6 +8,8 @@ rec. 2.1 (T-DXd second line for patients who have not received it) and KATHERINE
 
 from __future__ import annotations
 
+import re
+
 import nbformat
 import pytest
 
@@ -138,3 +140,28 @@ def test_unknown_short_answer_case_names_the_known_ones() -> None:
 def test_scenario_link_degrades_to_text_without_rendered_notebooks() -> None:
     """Without rendered notebooks the home page still builds (--strict): plain text."""
     assert Page("index.md").expand('{{ scenario_link("01-seed-question", "x") }}') == "*x*"
+
+
+def test_flowchart_shows_each_sources_relapse_window_and_links_every_node() -> None:
+    """The clinical flowchart carries the windows as the sources set them (ASCO 2022 rec.
+    5.0: 12 months; NCCN: 6 months, 12 after pertuzumab; FDA labels: 6 months), names the
+    drugs at each line, and every node links to a rule section that exists."""
+    from her2guide import RULES, load_catalogue
+    from her2guide._flowchart import flowchart_svg, flowchart_text
+
+    cat = load_catalogue()
+    svg = flowchart_svg(cat)
+    text = flowchart_text(cat)
+    for both in (svg, text):
+        assert "ASCO 2022: ≤ 12 months" in both
+        assert "NCCN: ≤ 6 months (≤ 12 months after pertuzumab)" in both
+        assert "FDA labels: ≤ 6 months" in both
+        assert "Preferred: THP, T-DXd + P" in both  # ASCO 2022 rec. 1.1; FDA label 1L
+        assert "Preferred: T-DXd" in both  # ASCO 2022 rec. 2.1
+    anchors = {r.anchor for r in RULES}
+    linked = set(re.findall(r'href="#([a-z0-9-]+)"', svg))
+    assert linked, "no node links to a rule"
+    assert linked <= anchors
+    for rule in ("cns-active", "ild-preexisting", "cardio-lvef-below-50", "safety-pregnancy"):
+        assert rule in linked  # the modifiers are branches of their own
+        assert f"(#{rule})" in text

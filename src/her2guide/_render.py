@@ -393,6 +393,8 @@ class Page:
             "scenario_footer": self.scenario_footer,
             "hazard_log": self.hazard_log,
             "short_answer": self.short_answer,
+            "clinical_flowchart": self.clinical_flowchart,
+            "clinical_flowchart_text": self.clinical_flowchart_text,
             "scenario_link": self.scenario_link,
         }
 
@@ -900,6 +902,19 @@ class Page:
                 f"| [{s.stem}.py]({self.link(py)}) |"
             )
         return "\n".join(rows)
+
+    def clinical_flowchart(self) -> str:
+        """The clinician's flowchart as inline SVG (``her2guide._flowchart``)."""
+        from ._flowchart import flowchart_svg
+
+        svg = flowchart_svg(self.cat, href=lambda a: self.link(f"{ALGORITHM_PAGE}#{a}"))
+        return f'<figure class="h2g-figure" markdown="0">{svg}</figure>'
+
+    def clinical_flowchart_text(self) -> str:
+        """The flowchart's text alternative: the same nodes as a nested list."""
+        from ._flowchart import flowchart_text
+
+        return flowchart_text(self.cat, href=lambda a: self.link(f"{ALGORITHM_PAGE}#{a}"))
 
     def short_answer(self, case: str) -> str:
         """The engine's answer for a named seed-patient variant (``her2guide._site_answers``)."""

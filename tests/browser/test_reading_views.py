@@ -206,3 +206,18 @@ def test_footer_shows_version_review_date_and_how_to_install(
     assert f"her2guide {version}" in footer
     assert f"last clinical review {review}" in footer
     assert "pip install" in footer
+
+
+def test_clinical_flowchart_is_legible_at_390px(phone: BrowserContext) -> None:
+    """On a phone the flowchart is drawn at least at 0.9× its 12 px text (the old rule
+    diagram shrank to 0.46×), and its text alternative is on the page."""
+    page = phone.new_page()
+    _open(page, "algorithm.html")
+    svg = page.locator("svg.h2g-flowchart")
+    box = svg.bounding_box()
+    view_width = float((svg.get_attribute("viewBox") or "0 0 1 1").split()[2])
+    text_alt = page.locator("details", has_text="The pathway in words").text_content() or ""
+    page.close()
+    assert box is not None
+    assert box["width"] / view_width >= 0.9, f"drawn at {box['width'] / view_width:.2f}×"
+    assert "NCCN" in text_alt
