@@ -208,7 +208,7 @@ def flowchart_svg(cat: Catalogue, href: Callable[[str], str] | None = None) -> s
         bottom = node(n, bottom + (10 if n.title else 4))
     height = bottom + pad
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="h2g-diagram h2g-flowchart" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="h2g-diagram h2g-flowchart" role="group" '
         f'viewBox="0 0 {_WIDTH} {height}" width="{_WIDTH}" height="{height}" '
         'aria-labelledby="h2g-flow-title">'
         '<title id="h2g-flow-title">Clinical flowchart: line of therapy and modifiers '
