@@ -173,7 +173,7 @@ def rule_stages(rules: Sequence[Rule] = RULES) -> list[tuple[str, str, list[Rule
     always appears in the diagram.
 
     >>> [(name, len(rs)) for name, _, rs in rule_stages()][:2]
-    [('Scope', 2), ('Line of therapy', 6)]
+    [('Scope', 2), ('Line of therapy', 7)]
     """
     grouped: dict[str, tuple[str, list[Rule]]] = {}
     for rule in rules:
