@@ -10,10 +10,12 @@
 #     display_name: Python 3 (ipykernel)
 #     language: python
 #     name: python3
+#   her2guide:
+#     patient: "HR-negative; residual invasive disease after neoadjuvant anthracycline, paclitaxel and trastuzumab; now liver metastases; date of the last trastuzumab dose not given; no brain metastases; LVEF 60%."
 # ---
 
 # %% [markdown]
-# # The seed question: relapse after neoadjuvant chemotherapy and trastuzumab
+# # The seed question: residual disease after neoadjuvant chemotherapy and trastuzumab, then relapse
 #
 # A woman had HER2-positive, hormone-receptor-negative early breast cancer.
 # She received neoadjuvant anthracycline and paclitaxel chemotherapy with trastuzumab, had

@@ -10,6 +10,8 @@
 #     display_name: Python 3 (ipykernel)
 #     language: python
 #     name: python3
+#   her2guide:
+#     patient: "HR-negative; pathological complete response after neoadjuvant docetaxel, carboplatin, trastuzumab and pertuzumab and a year of trastuzumab and pertuzumab; lung and bone metastases 4 months after the last dose; brain MRI clear; LVEF 58%."
 # ---
 
 # %% [markdown]

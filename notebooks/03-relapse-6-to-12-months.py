@@ -10,6 +10,8 @@
 #     display_name: Python 3 (ipykernel)
 #     language: python
 #     name: python3
+#   her2guide:
+#     patient: "Two HR-negative patients relapsing 9 months after adjuvant HER2 therapy: Ana had trastuzumab without pertuzumab, Beatriz trastuzumab and pertuzumab; no brain metastases; normal LVEF."
 # ---
 
 # %% [markdown]

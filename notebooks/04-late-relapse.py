@@ -10,6 +10,8 @@
 #     display_name: Python 3 (ipykernel)
 #     language: python
 #     name: python3
+#   her2guide:
+#     patient: "HR-negative; adjuvant docetaxel, carboplatin, trastuzumab and pertuzumab finished three years ago; now liver metastases; no brain metastases; LVEF 60%."
 # ---
 
 # %% [markdown]

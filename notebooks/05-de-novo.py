@@ -10,6 +10,8 @@
 #     display_name: Python 3 (ipykernel)
 #     language: python
 #     name: python3
+#   her2guide:
+#     patient: "De novo metastatic (liver), HR-negative, no previous cancer treatment; brain MRI clear; LVEF 64%."
 # ---
 
 # %% [markdown]

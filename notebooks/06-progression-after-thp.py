@@ -10,6 +10,8 @@
 #     display_name: Python 3 (ipykernel)
 #     language: python
 #     name: python3
+#   her2guide:
+#     patient: "De novo, HR-negative; progression 20 months into first-line THP and maintenance trastuzumab and pertuzumab; no brain metastases; LVEF 59%."
 # ---
 
 # %% [markdown]

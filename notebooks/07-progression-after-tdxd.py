@@ -10,6 +10,8 @@
 #     display_name: Python 3 (ipykernel)
 #     language: python
 #     name: python3
+#   her2guide:
+#     patient: "HR-negative; progression after first-line THP and second-line T-DXd; no brain metastases; LVEF 57%."
 # ---
 
 # %% [markdown]

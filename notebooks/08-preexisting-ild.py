@@ -10,6 +10,8 @@
 #     display_name: Python 3 (ipykernel)
 #     language: python
 #     name: python3
+#   her2guide:
+#     patient: "HR-negative; progression on first-line THP; stable fibrotic interstitial lung disease known before treatment; no brain metastases; LVEF 60%."
 # ---
 
 # %% [markdown]

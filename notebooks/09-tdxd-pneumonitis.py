@@ -10,6 +10,8 @@
 #     display_name: Python 3 (ipykernel)
 #     language: python
 #     name: python3
+#   her2guide:
+#     patient: "HR-negative; THP first line, then T-DXd stopped for grade 2 pneumonitis (recovered); now liver progression; no brain metastases; LVEF 58%."
 # ---
 
 # %% [markdown]

@@ -10,6 +10,8 @@
 #     display_name: Python 3 (ipykernel)
 #     language: python
 #     name: python3
+#   her2guide:
+#     patient: "ER-positive, frail, aged 74; bone-only, low-burden relapse eight years after adjuvant trastuzumab and endocrine therapy; no brain metastases; LVEF 60%."
 # ---
 
 # %% [markdown]

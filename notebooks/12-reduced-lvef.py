@@ -10,6 +10,8 @@
 #     display_name: Python 3 (ipykernel)
 #     language: python
 #     name: python3
+#   her2guide:
+#     patient: "De novo, ER-positive (liver and nodes); earlier anthracycline for lymphoma; LVEF 45% without heart-failure symptoms."
 # ---
 
 # %% [markdown]

@@ -10,6 +10,8 @@
 #     display_name: Python 3 (ipykernel)
 #     language: python
 #     name: python3
+#   her2guide:
+#     patient: "18 weeks pregnant; newly found liver metastases, ER-positive; LVEF 63%; no brain symptoms."
 # ---
 
 # %% [markdown]

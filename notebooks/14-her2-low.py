@@ -10,6 +10,8 @@
 #     display_name: Python 3 (ipykernel)
 #     language: python
 #     name: python3
+#   her2guide:
+#     patient: "ER-positive metastatic disease, HER2 IHC 2+ without ISH amplification (HER2-low)."
 # ---
 
 # %% [markdown]

@@ -10,6 +10,8 @@
 #     display_name: Python 3 (ipykernel)
 #     language: python
 #     name: python3
+#   her2guide:
+#     patient: "The seed patient, relapsed 3 months after her last trastuzumab dose; 64 kg, 165 cm."
 # ---
 
 # %% [markdown]

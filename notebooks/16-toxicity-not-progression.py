@@ -10,6 +10,8 @@
 #     display_name: Python 3 (ipykernel)
 #     language: python
 #     name: python3
+#   her2guide:
+#     patient: "De novo, HR-negative; THP stopped after two cycles for docetaxel toxicity (grade 3 neuropathy, febrile neutropenia) while responding."
 # ---
 
 # %% [markdown]

@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import logging
 import re
 import sys
 import tempfile
@@ -55,6 +56,9 @@ INTENDED_USE_NOTE: Final = (
 )
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+#: Progress of a build (which notebook, which step): under ``mkdocs.*`` so that
+#: ``mkdocs build`` prints it at INFO level.
+log = logging.getLogger("mkdocs.hooks.her2guide.notebooks")
 
 
 class NotebookExecutionError(RuntimeError):
@@ -167,8 +171,12 @@ def execute_notebook(path: Path, *, kernel_dirs: Path | None = None) -> Any:
         )
         current = {"index": -1}
 
+        code_cells = sum(c.cell_type == "code" for c in nb.cells)
+        started = time.perf_counter()
+
         def on_cell_start(cell: Any, cell_index: int) -> None:
             current["index"] = cell_index
+            _cell_progress(path, cell_index, len(nb.cells), code_cells, started)
 
         client.on_cell_start = on_cell_start
         try:
@@ -210,6 +218,8 @@ def _output_md(output: Any) -> str:
             body = _text(data["text/markdown"]).strip()
             if not body:
                 return ""
+            if _answer_of(output) is not None:
+                return _collapsible_report(body)
             return f'<div class="nb-output" markdown data-search-exclude>\n\n{body}\n\n</div>'
         if "text/plain" in data:
             body = _text(data["text/plain"])
@@ -242,8 +252,11 @@ def _title(nb: Any, stem: str) -> str:
 
 
 def _header(stem: str) -> str:
+    # Boilerplate, the same on every scenario page: kept out of the search index.
     return "\n".join(
         [
+            '<div class="h2g-nb-note" markdown data-search-exclude>',
+            "",
             f"> [Download this notebook]({stem}.py) (a plain Python file in jupytext percent "
             "format). To run it locally with its outputs, install her2guide with Jupyter and "
             "jupytext, then run",
@@ -254,13 +267,19 @@ def _header(stem: str) -> str:
             ">",
             f"> *{INTENDED_USE_NOTE}* The outputs below were produced by running this notebook "
             "against the current her2guide code and data when the site was built.",
+            "",
+            "</div>",
         ]
     )
 
 
 def notebook_to_markdown(nb: Any, stem: str) -> tuple[str, str, list[str]]:
-    """Turn an executed notebook into ``(title, markdown, rules)``."""
+    """Turn an executed notebook into ``(title, markdown, rules)``.
+
+    The page opens with a summary card (:func:`summary_card`) after its title.
+    """
     title = _title(nb, stem)
+    card = summary_card(nb)
     parts: list[str] = []
     rules: set[str] = set()
     header_done = False
@@ -275,12 +294,12 @@ def notebook_to_markdown(nb: Any, stem: str) -> tuple[str, str, list[str]]:
             if not header_done:
                 lines = source.splitlines()
                 if lines and lines[0].startswith("# "):
-                    parts += [lines[0], _header(stem)]
+                    parts += [lines[0], card, _header(stem)]
                     rest = "\n".join(lines[1:]).strip("\n")
                     if rest:
                         parts.append(rest)
                 else:
-                    parts += [f"# {title}", _header(stem), source]
+                    parts += [f"# {title}", card, _header(stem), source]
                 header_done = True
             elif source.strip():
                 parts.append(source)
@@ -288,7 +307,7 @@ def notebook_to_markdown(nb: Any, stem: str) -> tuple[str, str, list[str]]:
         if cell.cell_type != "code":
             continue
         if not header_done:
-            parts += [f"# {title}", _header(stem)]
+            parts += [f"# {title}", card, _header(stem)]
             header_done = True
         if source.strip():
             parts.append(_fence(source, "python"))
@@ -297,7 +316,116 @@ def notebook_to_markdown(nb: Any, stem: str) -> tuple[str, str, list[str]]:
             md = _output_md(output)
             if md:
                 parts.append(md)
-    return title, "\n\n".join(parts).rstrip() + "\n", sorted(rules)
+    return title, "\n\n".join(p for p in parts if p).rstrip() + "\n", sorted(rules)
+
+
+# --------------------------------------------------------------------------- summary card
+
+
+def _her2guide_meta(output: Any) -> dict[str, Any]:
+    meta = output.get("metadata") or {}
+    for holder in (meta.get("text/markdown") or {}, meta):
+        found = holder.get("her2guide")
+        if isinstance(found, dict):
+            return found
+    return {}
+
+
+def _answer_of(output: Any) -> dict[str, Any] | None:
+    """The brief answer a ``Recommendation`` display carries (``Recommendation.summary``)."""
+    answer = _her2guide_meta(output).get("answer")
+    return answer if isinstance(answer, dict) else None
+
+
+def _variants_of(output: Any) -> list[dict[str, Any]]:
+    """The labelled brief answers a ``Notebook.compare`` table carries."""
+    found = _her2guide_meta(output).get("variants") or []
+    return [v for v in found if isinstance(v, dict)]
+
+
+def _collapsible_report(body: str) -> str:
+    """A full recommendation report, folded: the summary card already gives its answer."""
+    return "\n".join(
+        [
+            '<details class="note h2g-report" markdown data-search-exclude>',
+            "<summary>Full recommendation: options, sources, exclusions, alerts, trace</summary>",
+            "",
+            '<div class="nb-output" markdown>',
+            "",
+            body,
+            "",
+            "</div>",
+            "</details>",
+        ]
+    )
+
+
+def _short_names() -> dict[str, str]:
+    from her2guide import load_catalogue
+
+    return {rid: r.short for rid, r in load_catalogue().regimens.items()}
+
+
+def _brief(answer: dict[str, Any], short: dict[str, str]) -> str:
+    """One line: line of therapy (per source when they differ), preferred, alerts."""
+    if not answer.get("in_scope", True):
+        return "out of scope for her2guide"
+    line = answer.get("line")
+    by_source = answer.get("line_by_source") or {}
+    text = f"line {line}" if line else "line not set"
+    if by_source and len(set(by_source.values())) > 1:
+        text += " (" + "; ".join(f"{k}: {v}" for k, v in by_source.items()) + ")"
+    preferred = [short.get(r, r) for r in answer.get("preferred") or []]
+    text += " · preferred: " + (", ".join(f"**{p}**" for p in preferred) or "none")
+    alerts = answer.get("alerts") or []
+    if alerts:
+        text += " · alerts: " + ", ".join(f"`{a}`" for a in dict.fromkeys(alerts))
+    return text
+
+
+def summary_card(nb: Any) -> str:
+    """The card a scenario page opens with, built from the executed notebook alone.
+
+    - *Patient*: ``her2guide.patient`` in the notebook's jupytext header (one line).
+    - *Answer*: the first recommendation the notebook displays (its ``answer`` metadata),
+      or else the first row of its first comparison table.
+    - *What would change it*: every row of the notebook's comparison tables whose
+      answer differs from the main one, with the label the notebook gives it.
+
+    Returns ``""`` when the notebook displays no recommendation.
+    """
+    answer: dict[str, Any] | None = None
+    variants: list[dict[str, Any]] = []
+    for cell in nb.cells:
+        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            found = _answer_of(output)
+            if found is not None and answer is None and not variants:
+                answer = found
+            variants.extend(_variants_of(output))
+    if answer is None and variants:
+        answer = variants[0]
+    if answer is None:
+        return ""
+    short = _short_names()
+    patient = str((nb.metadata.get("her2guide") or {}).get("patient") or "").strip()
+    key = ("in_scope", "line", "line_by_source", "preferred", "alerts")
+    main = tuple(str(answer.get(k)) for k in key)
+    seen: set[tuple[str, ...]] = {main}
+    changes: list[str] = []
+    for v in variants:
+        sig = tuple(str(v.get(k)) for k in key)
+        if sig in seen:
+            continue
+        seen.add(sig)
+        changes.append(f"    - *{v.get('label', '')}*: {_brief(v, short)}")
+    lines = ['!!! abstract h2g-summary "In brief"', ""]
+    if patient:
+        lines.append(f"    **Patient:** {patient}")
+        lines.append("")
+    lines.append(f"    **Answer:** {_brief(answer, short)}")
+    if changes:
+        lines += ["", "    **What would change it:**", "", *changes]
+    return "\n".join(lines)
 
 
 # --------------------------------------------------------------------------- cache and driver
@@ -316,6 +444,26 @@ def _cache_key(py_path: Path) -> str:
     return h.hexdigest()
 
 
+def _cell_progress(path: Path, index: int, cells: int, code_cells: int, started: float) -> None:
+    """Log a running notebook's step every few seconds, so a long build is never silent."""
+    elapsed = time.perf_counter() - started
+    last = _last_progress.get(path, 0.0)
+    if elapsed - last >= PROGRESS_EVERY:
+        _last_progress[path] = elapsed
+        log.info(
+            "notebooks: %s: cell %d of %d (%d code cells), %.0f s",
+            path.name,
+            index + 1,
+            cells,
+            code_cells,
+            elapsed,
+        )
+
+
+PROGRESS_EVERY: Final = 5.0  # seconds between "still running" lines for one notebook
+_last_progress: dict[Path, float] = {}
+
+
 def _render_one(py_path: Path, out_dir: Path, use_cache: bool, kernel_dirs: Path) -> dict[str, Any]:
     stem = py_path.stem
     md_path = out_dir / f"{stem}.md"
@@ -327,6 +475,7 @@ def _render_one(py_path: Path, out_dir: Path, use_cache: bool, kernel_dirs: Path
         except (OSError, ValueError):
             cached = {}
         if cached.get("key") == key:
+            log.debug("notebooks: %s: unchanged, page from cache", py_path.name)
             md_path.write_text(cached["markdown"], encoding="utf-8")
             return {
                 "stem": stem,
@@ -335,7 +484,10 @@ def _render_one(py_path: Path, out_dir: Path, use_cache: bool, kernel_dirs: Path
                 "md_path": md_path,
                 "py_path": py_path,
             }
+    log.info("notebooks: %s: executing", py_path.name)
+    start = time.perf_counter()
     nb = execute_notebook(py_path, kernel_dirs=kernel_dirs)
+    log.info("notebooks: %s: done in %.1f s", py_path.name, time.perf_counter() - start)
     title, markdown, rules = notebook_to_markdown(nb, stem)
     md_path.write_text(markdown, encoding="utf-8")
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
@@ -363,6 +515,7 @@ def render_notebooks(
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = list(notebooks) if notebooks is not None else notebook_paths()
+    log.info("notebooks: rendering %d worked scenarios (%d at a time)", len(paths), workers)
     with _kernel_dirs() as kdirs:
         if workers <= 1 or len(paths) <= 1:
             return [_render_one(p, out_dir, use_cache, kdirs) for p in paths]
@@ -380,6 +533,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-cache", action="store_true")
     parser.add_argument("--workers", type=int, default=WORKERS)
     args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
     start = time.perf_counter()
     pages = render_notebooks(args.out_dir, use_cache=not args.no_cache, workers=args.workers)
     for page in pages:

@@ -28,6 +28,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page as MkPage
 
+import her2guide
 from her2guide import _render, _table
 
 log = logging.getLogger("mkdocs.hooks.her2guide")
@@ -79,6 +80,7 @@ def _render_notebooks(config: MkDocsConfig) -> list[dict[str, Any]]:
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     config.extra["intended_use"] = _render.Page("index.md").intended_use()
     _build_decision_table(config)
+    config.extra["her2guide_version"] = her2guide.__version__  # shown in the footer
     _scenarios.clear()
     _sources.clear()
     _navigator_links.clear()

@@ -182,7 +182,26 @@ class Recommendation:
 
     def _repr_markdown_(self) -> tuple[str, dict[str, Any]]:
         # Jupyter shows the report; the metadata lets the docs link scenarios to rules.
-        return self.to_markdown(), {"her2guide": {"rules": [t.rule for t in self.trace]}}
+        # ``answer`` lets the docs open a scenario page with a summary of the main answer.
+        return self.to_markdown(), {
+            "her2guide": {"rules": [t.rule for t in self.trace], "answer": self.summary()}
+        }
+
+    def summary(self) -> dict[str, Any]:
+        """The answer in brief (scope, line, preferred regimen IDs, alert codes), JSON-ready.
+
+        Examples:
+            >>> from her2guide import recommend
+            >>> recommend({"her2": "negative", "setting": "metastatic"}).summary()["in_scope"]
+            False
+        """
+        return {
+            "in_scope": self.in_scope,
+            "line": self.line,
+            "line_by_source": dict(self.line_by_source),
+            "preferred": list(self.preferred),
+            "alerts": list(self.alert_codes),
+        }
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form of the public contract (``her2guide recommend --format json``)."""

@@ -396,6 +396,10 @@ class Page:
             "scenario_footer": self.scenario_footer,
             "hazard_log": self.hazard_log,
             "decision_table": self.decision_table,
+            "short_answer": self.short_answer,
+            "clinical_flowchart": self.clinical_flowchart,
+            "clinical_flowchart_text": self.clinical_flowchart_text,
+            "scenario_link": self.scenario_link,
         }
         # FHIR mapping and CDS Hooks pages (their own module; FastAPI only when rendered)
         self._functions.update(_site_interop.placeholders())
@@ -624,7 +628,13 @@ class Page:
     def regimen(self, rid: str, heading: str = "###") -> str:
         """A regimen's dosing table, indications, notes and sources."""
         reg = self._regimen(rid)
-        out = [f"{heading} {reg.name} {{#{reg.id}}}", ""]
+        # One card per regimen: printed alone when targeted (dosing.html#<id>), see extra.css.
+        out = [
+            '<div class="h2g-dose-card" markdown>',
+            "",
+            f"{heading} {reg.name} {{#{reg.id}}}",
+            "",
+        ]
         out.append(f"Regimen ID `{reg.id}` · short name {reg.short}")
         out += [
             "",
@@ -657,6 +667,7 @@ class Page:
             out.append(f"- **Trials:** {trials}")
         if reg.references:
             out.append(f"- **Sources:** {self.cite(*reg.references)}")
+        out += ["", "</div>"]
         return "\n".join(out)
 
     def regimens(self, heading: str = "###") -> str:
@@ -929,6 +940,33 @@ class Page:
                 f"| [{s.stem}.py]({self.link(py)}) |"
             )
         return "\n".join(rows)
+
+    def clinical_flowchart(self) -> str:
+        """The clinician's flowchart as inline SVG (``her2guide._flowchart``)."""
+        from ._flowchart import flowchart_svg
+
+        svg = flowchart_svg(self.cat, href=lambda a: self.link(f"{ALGORITHM_PAGE}#{a}"))
+        return f'<figure class="h2g-figure" markdown="0">{svg}</figure>'
+
+    def clinical_flowchart_text(self) -> str:
+        """The flowchart's text alternative: the same nodes as a nested list."""
+        from ._flowchart import flowchart_text
+
+        return flowchart_text(self.cat, href=lambda a: self.link(f"{ALGORITHM_PAGE}#{a}"))
+
+    def short_answer(self, case: str) -> str:
+        """The engine's answer for a named seed-patient variant (``her2guide._site_answers``)."""
+        from ._site_answers import CASES, brief
+
+        self._lookup("short-answer case", case, CASES)
+        return brief(CASES[case], self.cat)
+
+    def scenario_link(self, stem: str, text: str = "") -> str:
+        """A link to a worked-scenario page; plain text when notebooks are not rendered."""
+        s = next((x for x in self.scenarios if x.stem == stem), None)
+        if s is None:
+            return f"*{text or stem}*"
+        return f"[{text or s.title}]({self.link(s.src_uri)})"
 
     def scenario_footer(self, stem: str) -> str:
         """Appended to a generated scenario page: download link and rule links."""

@@ -62,7 +62,9 @@ class Comparison:
                 f"| {', '.join(others) or '—'} | {', '.join(f'`{c}`' for c in rec.alert_codes) or '—'} |"
             )
         rules = sorted({t.rule for rec in self.recs.values() for t in rec.trace})
-        return "\n".join(rows), {"her2guide": {"rules": rules}}
+        # ``variants``: one brief answer per row, for the summary card of a scenario page.
+        variants = [{"label": label, **rec.summary()} for label, rec in self.recs.items()]
+        return "\n".join(rows), {"her2guide": {"rules": rules, "variants": variants}}
 
 
 class Notebook:
