@@ -72,7 +72,7 @@ do_diff() {  # CI summary: what changed for patients since the last release tag 
     ref=HEAD~1  # no release tag in this checkout: the previous commit
   fi
   if [ -n "$ref" ]; then
-    attempt "decision diff against $ref (sample)" run her2guide diff --against "$ref" --sample "${HER2GUIDE_DIFF_SAMPLE:-2000}"
+    attempt "decision diff against $ref (sample)" run her2guide diff --against "$ref" --sample "${HER2GUIDE_DIFF_SAMPLE:-2000}" --top 5
   else
     note "decision diff: no release tag and no previous commit in this checkout (shallow clone?), not computed"
   fi

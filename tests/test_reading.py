@@ -144,7 +144,7 @@ def test_scenario_link_degrades_to_text_without_rendered_notebooks() -> None:
 
 def test_flowchart_shows_each_sources_relapse_window_and_links_every_node() -> None:
     """The clinical flowchart carries the windows as the sources set them (ASCO 2022 rec.
-    5.0: 12 months; NCCN: 6 months, 12 after pertuzumab; FDA labels: 6 months), names the
+    5.0: 12 months; NCCN: 6 months, 12 after pertuzumab; FDA label: 6 months), names the
     drugs at each line, and every node links to a rule section that exists."""
     from her2guide import RULES, load_catalogue
     from her2guide._flowchart import flowchart_svg, flowchart_text
@@ -155,7 +155,7 @@ def test_flowchart_shows_each_sources_relapse_window_and_links_every_node() -> N
     for both in (svg, text):
         assert "ASCO 2022: ≤ 12 months" in both
         assert "NCCN: ≤ 6 months (≤ 12 months after pertuzumab)" in both
-        assert "FDA labels: ≤ 6 months" in both
+        assert "FDA label: ≤ 6 months" in both
         assert "Preferred: THP, T-DXd + P" in both  # ASCO 2022 rec. 1.1; FDA label 1L
         assert "Preferred: T-DXd" in both  # ASCO 2022 rec. 2.1
     anchors = {r.anchor for r in RULES}

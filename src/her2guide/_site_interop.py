@@ -149,7 +149,12 @@ def cds_example() -> str:
                 await c.post(url, json={k: v for k, v in req.items() if k != "prefetch"}),
             ]
 
-    disc, resp, bad, nopre = asyncio.run(calls())
+    # Its own event loop in its own thread: the caller (a test run beside Playwright, or a
+    # notebook) may already be running one in this thread, where asyncio.run() refuses to start.
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        disc, resp, bad, nopre = pool.submit(lambda: asyncio.run(calls())).result()
 
     def block(title: str, value: object, status: int | None = None) -> list[str]:
         head = f"**{title}**" + (f" — HTTP {status}" if status is not None else "")

@@ -109,6 +109,7 @@ def _parser() -> argparse.ArgumentParser:
     df.add_argument("--sample", type=int, help="a deterministic sample of N cells (default: all)")
     df.add_argument("--seed", type=int, default=0, help="sample seed (default 0)")
     df.add_argument("--format", choices=("text", "markdown"), default="text")
+    df.add_argument("--top", type=int, default=40, help="groups to list (default 40)")
     sub.add_parser("schema", help="print the JSON Schema of a scenario file")
     from ._interop_cli import add_interop_commands
 
@@ -257,7 +258,10 @@ def _diff(args: argparse.Namespace) -> int:
         return 2
     if args.format == "text":
         print(f"her2guide — {INTENDED_USE}")
-    print(format_diff(result, markdown=args.format == "markdown"))
+    if args.top < 0:
+        print(f"her2guide: --top: {args.top} — allowed: 0 or more", file=sys.stderr)
+        return 2
+    print(format_diff(result, markdown=args.format == "markdown", top=args.top))
     return 0
 
 
