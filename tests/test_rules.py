@@ -523,3 +523,19 @@ def test_NO_REPEAT_PROGRESSED_ongoing_reason_names_the_line_that_is_ongoing() ->
     reasons = {e.regimen: e.reason for e in rec.excluded}
     assert reasons["trastuzumab-deruxtecan-pertuzumab"].startswith("this is the ongoing line")
     assert "the ongoing line contains pertuzumab" in reasons["trastuzumab-pertuzumab-taxane"]
+
+
+def test_PS_ECOG_2_changes_no_tier_on_any_table_row() -> None:
+    """ECOG 2 adds a note and changes no option or tier (the decision-table page relies on this
+    to leave ECOG 2 out): checked on every in-scope row of the scenario table."""
+    for case in CASES:
+        data = _scenario(case)
+        if case.get("in_scope") is False or "error" in case:
+            continue
+        base = recommend({**data, "ecog": None} if "ecog" in data else data)
+        if not base.in_scope:
+            continue
+        two = recommend({**data, "ecog": 2})
+        assert [(o.regimen, o.tier) for o in two.options] == [
+            (o.regimen, o.tier) for o in base.options
+        ], case["id"]
