@@ -244,3 +244,26 @@ def test_notebook_scenario_inlines_names_bound_to_literals(tmp_path: Path) -> No
             {"agents": ["trastuzumab", "pertuzumab", "docetaxel"], "stopped": "toxicity"}
         ],
     }
+
+
+def test_every_form_field_links_to_its_definition() -> None:
+    """Issue 14: labels and help 'linking to the definitions'. Each control's help links to a
+    definition that exists, and every schema field has one with its allowed values."""
+    import re
+
+    schema = scenario_json_schema()
+    form = navigator.form_html(schema, load_catalogue())
+    defs = navigator.field_definitions_html(schema)
+    ids = set(re.findall(r'<dt id="([^"]+)"', defs))
+    links = set(re.findall(r'href="#(def-[^"]+)"', form))
+    assert links, "no field links to a definition"
+    assert links <= ids
+    for key in schema["properties"]:
+        assert f"<code>{key}</code>" in defs
+    # allowed values come from the schema, e.g. the stop reasons of a metastatic line
+    stopped = defs[defs.index('id="def-metastatic-lines-stopped"') :].split("</dd>")[0]
+    for value in ("progression", "toxicity", "ongoing", "completed"):
+        assert f"&quot;{value}&quot;" in stopped
+    # the in-scope required fields say so (the schema's allOf list)
+    her2 = defs[defs.index('id="def-hormone-receptor"') :].split("</dd>")[0]
+    assert "Required for a HER2-positive metastatic scenario" in her2

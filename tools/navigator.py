@@ -230,6 +230,19 @@ LABELS: Final[dict[str, tuple[str, str]]] = {
     "weight_kg": ("Weight (kg)", "Enables dose calculation (mg/kg)."),
     "height_cm": ("Height (cm)", "With weight, enables mg/m² doses (Mosteller BSA)."),
     "low_disease_burden": ("Low disease burden", "Optional; used for HR-positive options."),
+    "concomitant_medications": (
+        "Other medicines",
+        "Comma-separated, any names: label interactions are noted on the options; names "
+        "her2guide does not know are reported, not checked.",
+    ),
+    "hepatic_impairment": (
+        "Hepatic impairment (Child-Pugh)",
+        "none, A, B or C, or unknown: the labels' starting doses and restrictions follow it.",
+    ),
+    "creatinine_clearance_ml_min": (
+        "Creatinine clearance (mL/min)",
+        "The labels' renal statements and doses follow it.",
+    ),
     "name": ("Case name", "Free text, for your own reference."),
     "notes": ("Notes", "Free text; not used by the engine."),
 }
@@ -292,12 +305,59 @@ def _control(path: str, key: str, spec: Mapping[str, Any], *, templ: bool = Fals
         kind = "date"
     else:
         widget = f'<input {attrs} data-kind="text" type="text" autocomplete="off" {described}>'
+    definition = f' <a href="#{_def_id(path)}">Definition</a>'
     return (
         f'<div class="h2g-nav-field" data-field-wrap="{_esc(path)}" data-kind="{kind}">'
         f'<label for="{dom}">{_esc(label)}</label>{widget}'
-        f'<small class="h2g-nav-help" id="{dom}-help">{_esc(help_all)}</small>'
+        f'<small class="h2g-nav-help" id="{dom}-help">{_esc(help_all)}{definition}</small>'
         f'<span class="h2g-nav-error" id="{dom}-error" role="alert"></span></div>'
     )
+
+
+def _def_id(path: str) -> str:
+    return "def-" + re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-")
+
+
+def _fields(schema: Mapping[str, Any]) -> list[tuple[str, Mapping[str, Any]]]:
+    """Every scenario field as (dotted path, schema), nested ones after their parent."""
+    out: list[tuple[str, Mapping[str, Any]]] = []
+    for key, spec in schema["properties"].items():
+        out.append((key, spec))
+        nested = spec.get("properties") or spec.get("items", {}).get("properties") or {}
+        out += [(f"{key}.{k}", v) for k, v in nested.items()]
+    return out
+
+
+def field_definitions_html(schema: Mapping[str, Any]) -> str:
+    """The glossary the form links to: each field's name, label, definition and allowed
+    values, from the contract labels above and the JSON Schema (one HTML block)."""
+    required = set(schema.get("allOf", [{}])[0].get("then", {}).get("required", []))
+    required |= set(schema.get("required", []))
+    rows = ['<dl class="h2g-nav-defs">']
+    for path, spec in _fields(schema):
+        label, text = _label(path, path.rsplit(".", 1)[-1])
+        allowed = ""
+        if "enum" in spec:
+            allowed = (
+                "Allowed: "
+                + ", ".join(f"<code>{_esc(json.dumps(v))}</code>" for v in spec["enum"])
+                + "."
+            )
+        elif spec.get("type") == "number":
+            allowed = f"A number from {spec.get('minimum', '')} to {spec.get('maximum', '')}."
+        elif spec.get("format") == "date":
+            allowed = "A date, YYYY-MM-DD."
+        elif spec.get("type") == "boolean":
+            allowed = "Yes or no."
+        req = " Required for a HER2-positive metastatic scenario." if path in required else ""
+        schema_text = spec.get("description", "")
+        body = " ".join(t for t in (_esc(text), _esc(schema_text), allowed, req.strip()) if t)
+        rows.append(
+            f'<dt id="{_def_id(path)}"><code>{_esc(path)}</code> — {_esc(label)}</dt>'
+            f"<dd>{body}</dd>"
+        )
+    rows.append("</dl>")
+    return "".join(rows)
 
 
 def _agent_names(catalogue: Any) -> list[str]:

@@ -196,6 +196,10 @@ def on_page_markdown(markdown: str, page: MkPage, config: MkDocsConfig, files: F
         markdown = markdown.replace(
             "<!-- her2guide:agent-names -->", nav_mod.agent_names_markdown(cat)
         )
+        markdown = markdown.replace(
+            "<!-- her2guide:field-definitions -->",
+            nav_mod.field_definitions_html(scenario_json_schema(cat)),
+        )
     if page.file.src_uri == _render.ALGORITHM_PAGE:
         for problem in _render.check_rule_sections(markdown, renderer.rules):
             log.warning("her2guide: %s: %s", page.file.src_uri, problem)
