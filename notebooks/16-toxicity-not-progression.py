@@ -31,21 +31,7 @@
 # (They live in `her2guide.notebook`; the setup cell is hidden on the website.)
 
 # %% tags=["remove-input"]
-from IPython.display import Markdown
-
-from her2guide.notebook import Notebook
-
-nb = Notebook()
-cat = nb.catalogue
-cite, says, figures, short, steps, references = (
-    nb.cite,
-    nb.says,
-    nb.figures,
-    nb.short,
-    nb.steps,
-    nb.references,
-)
-Compare = nb.compare
+from her2guide.notebook import Compare, Markdown, cat, cite, figures, references, says, short, steps  # noqa: F401
 
 
 # %% [markdown]

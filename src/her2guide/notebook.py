@@ -21,7 +21,21 @@ from typing import Any
 from ._catalogue import Catalogue, load_catalogue
 from ._model import Recommendation
 
-__all__ = ["Comparison", "MarkdownText", "Notebook"]
+__all__ = [
+    "Compare",
+    "Comparison",
+    "Markdown",
+    "MarkdownText",
+    "Notebook",
+    "cat",
+    "cite",
+    "figures",
+    "nb",
+    "references",
+    "says",
+    "short",
+    "steps",
+]
 
 
 class MarkdownText:
@@ -122,3 +136,27 @@ class Notebook:
                 for n, i in enumerate(self.cited, 1)
             )
         )
+
+
+# --------------------------------------------------------------------------- one import
+# A worked-scenario notebook needs one line of set-up:
+#
+#     from her2guide.notebook import Compare, Markdown, cat, cite, figures, references, says, short, steps
+#
+# Each notebook runs in its own kernel, so this module's one Notebook collects exactly the
+# references that notebook cited.
+
+#: The notebook's helper (one per kernel).
+nb: Notebook = Notebook()
+#: The clinical data the notebook renders.
+cat: Catalogue = nb.catalogue
+cite = nb.cite
+says = nb.says
+figures = nb.figures
+short = nb.short
+steps = nb.steps
+references = nb.references
+#: ``Compare(label=rec, ...)``: a table comparing recommendations.
+Compare = nb.compare
+#: Markdown that Jupyter renders (the same ``text/markdown`` output as IPython's ``Markdown``).
+Markdown = MarkdownText
