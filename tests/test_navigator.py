@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from her2guide import cli, load_catalogue, scenario_json_schema
+from her2guide._conformance import table_scenario
 from her2guide._input import parse_text
 from her2guide.browser import evaluate, to_yaml
 
@@ -33,13 +34,7 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.py"))
 
 
 def _row(case: dict[str, Any]) -> dict[str, Any]:
-    data = dict(TABLE["defaults"])
-    for key, value in case.get("scenario", {}).items():
-        if value == "__omit__":
-            data.pop(key, None)
-        else:
-            data[key] = value
-    return data
+    return table_scenario(TABLE["defaults"], case)
 
 
 def _cli(args: list[str]) -> tuple[int, str, str]:

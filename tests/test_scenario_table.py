@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from her2guide import RULES, recommend
+from her2guide._conformance import table_scenario
 
 TABLE = tomllib.loads((Path(__file__).with_name("scenarios.toml")).read_text(encoding="utf-8"))
 CASES: list[dict[str, Any]] = TABLE["case"]
@@ -39,13 +40,7 @@ ROW_KEYS = {
 
 
 def _scenario(case: dict[str, Any]) -> dict[str, Any]:
-    data = dict(TABLE["defaults"])
-    for key, value in case.get("scenario", {}).items():
-        if value == "__omit__":
-            data.pop(key, None)
-        else:
-            data[key] = value
-    return data
+    return table_scenario(TABLE["defaults"], case)
 
 
 def test_table_is_large_and_cited() -> None:

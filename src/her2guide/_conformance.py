@@ -75,7 +75,9 @@ def _load(table: Path) -> dict[str, Any]:
         raise ConformanceError(f"{table}: cannot read the scenario table ({exc})") from None
 
 
-def _scenario(defaults: dict[str, Any], case: dict[str, Any]) -> dict[str, Any]:
+def table_scenario(defaults: dict[str, Any], case: dict[str, Any]) -> dict[str, Any]:
+    """A row of the scenario table as a scenario: ``[defaults]`` with the row's overrides
+    (``"__omit__"`` drops a default). The one reader of a row, for the exporter and the tests."""
     data = dict(defaults)
     for key, value in case.get("scenario", {}).items():
         if value == "__omit__":
@@ -109,7 +111,7 @@ def vectors(table: Path | None = None) -> list[tuple[str, dict[str, Any]]]:
         cid = str(case.get("id", ""))
         if not cid or "/" in cid or cid.startswith("."):
             raise ConformanceError(f"case id {cid!r}: allowed: a non-empty kebab-case name")
-        scenario = _jsonable(_scenario(defaults, case))
+        scenario = _jsonable(table_scenario(defaults, case))
         expected = {k: _jsonable(v) for k, v in case.items() if k not in ("id", "scenario")}
         expected.setdefault("in_scope", True)
         files = {"input.json": scenario, "expected.json": {"id": cid, **expected}}

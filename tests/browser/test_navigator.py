@@ -21,6 +21,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import BrowserContext, Page
 
 from her2guide import ScenarioError, cli, parse_scenario
+from her2guide._conformance import table_scenario
 
 from .test_site_browser import AXE_OPTIONS, BLOCKING_IMPACTS, _format_violation, apply_scheme
 
@@ -35,13 +36,7 @@ STATE = "document.getElementById('navigator').dataset"
 
 def row_scenario(case: dict[str, Any]) -> dict[str, Any]:
     """A row of the scenario table as a scenario file: [defaults] with the row's overrides."""
-    data = dict(TABLE["defaults"])
-    for key, value in case.get("scenario", {}).items():
-        if value == "__omit__":
-            data.pop(key, None)
-        else:
-            data[key] = value
-    return data
+    return table_scenario(TABLE["defaults"], case)
 
 
 def cli_json(scenario: dict[str, Any], tmp: Path) -> str:
