@@ -305,7 +305,9 @@ def _control(path: str, key: str, spec: Mapping[str, Any], *, templ: bool = Fals
         kind = "date"
     else:
         widget = f'<input {attrs} data-kind="text" type="text" autocomplete="off" {described}>'
-    definition = f' <a href="#{_def_id(path)}">Definition</a>'
+    # Out of the tab order, so Tab goes from field to field (the glossary itself is on the page,
+    # below the form, in the normal reading order).
+    definition = f' <a href="#{_def_id(path)}" tabindex="-1">Definition</a>'
     return (
         f'<div class="h2g-nav-field" data-field-wrap="{_esc(path)}" data-kind="{kind}">'
         f'<label for="{dom}">{_esc(label)}</label>{widget}'
