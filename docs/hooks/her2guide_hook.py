@@ -109,6 +109,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 def _build_decision_table(config: MkDocsConfig) -> None:
     """Evaluate the decision table (cached in ``.cache/`` by a hash of package source + data)."""
     cache = Path(config.config_file_path).parent / ".cache"
+    # A cold evaluation takes about half a minute on two cores: say so before it starts.
+    log.info("her2guide: decision table: evaluating the classes (or reading .cache/) …")
     result = _table.build_table(cache_dir=cache)
     _table_files.clear()
     _table_files.update({f"{TABLE_DIR}/{k}": v for k, v in result.files.items()})
