@@ -16,7 +16,6 @@ The page loads them only when the reader first uses the filter.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import itertools
 import json
@@ -27,14 +26,14 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Final, cast
+from typing import Final
 
 from ._catalogue import Catalogue, load_catalogue
 from ._engine import RULES
-from ._history import add_months
 from ._model import Recommendation
-from ._scenario import EarlyTreatment, MetastaticLine, Scenario
+from ._scenario import MetastaticLine, Scenario
 from ._space import AS_OF, ILD, _early_patterns, _histories
+from ._space import _scenario as space_scenario
 
 __all__ = ["TableResult", "build_table", "dimensions", "source_hash"]
 
@@ -127,36 +126,14 @@ def _early_combos(dims: Sequence[Dimension]) -> list[tuple[int, int]]:
 
 
 def _scenario(dims: Sequence[Dimension], pick: Sequence[int], combo: tuple[int, int]) -> Scenario:
+    """One class as a scenario, built by the declared space's own cell builder (not pregnant,
+    on the space's review date), so the table and the space cannot read a cell differently."""
     hist, hr, brain, ild, lvef, ecog = (d.values[k][1] for d, k in zip(dims, pick, strict=False))
-    as_of = AS_OF
-    dx = (as_of - dt.timedelta(days=31)).replace(day=15)
-    et = None
     e, i = combo
-    if e:
-        agents = dims[-2].values[e][1]
-        interval = dims[-1].values[i][1]
-        end: dt.date | None = None
-        if interval == "during":
-            end = as_of
-        elif isinstance(interval, tuple):
-            months, extra = interval
-            end = add_months(dx, -months) - dt.timedelta(days=extra)
-        et = EarlyTreatment(tuple(agents), end, None)  # type: ignore[arg-type]
-    ild_history, ild_agent = cast(tuple[str, str | None], ild)
-    return Scenario(
-        her2="positive",
-        setting="metastatic",
-        as_of=as_of,
-        metastatic_diagnosis=dx,
-        hormone_receptor=str(hr),
-        early_treatment=et,
-        metastatic_lines=hist,  # type: ignore[arg-type]
-        brain_metastases=str(brain),
-        ild_history=ild_history,
-        ild_agent=ild_agent,
-        lvef=lvef,  # type: ignore[arg-type]
-        ecog=ecog,  # type: ignore[arg-type]
-    )
+    early: tuple[object, object] = (None, None)
+    if e:  # the space's cells carry (pattern, interval); the builder reads pattern[1], the agents
+        early = (("", dims[-2].values[e][1]), dims[-1].values[i][1])
+    return space_scenario((hr, brain, ild, lvef, False, ecog, early, hist, AS_OF))
 
 
 Answer = tuple[object, ...]
