@@ -760,30 +760,24 @@ def to_fhir_bundle(scenario: Scenario, catalogue: Catalogue | None = None) -> di
         entries.append(entry)
 
     pos, neg = m.field("her2").values[0], m.field("her2").values[1]
+
+    def marker(fld: str, positive: bool) -> None:
+        """An mCODE tumor-marker Observation: the field's first code, answer Positive/Negative."""
+        v, c = (pos if positive else neg), m.field(fld).codes[0]
+        add(
+            _obs(
+                len(entries),
+                _coding(c.system, c.code, c.display),
+                when,
+                valueCodeableConcept=_coding(v.system, v.code, v.display),
+                meta={"profile": [TUMOR_MARKER_PROFILE]},
+            )
+        )
+
     if scenario.her2 in ("positive", "negative", "low", "ultralow"):
-        v = pos if scenario.her2 == "positive" else neg
-        c = m.field("her2").codes[0]
-        add(
-            _obs(
-                len(entries),
-                _coding(c.system, c.code, c.display),
-                when,
-                valueCodeableConcept=_coding(v.system, v.code, v.display),
-                meta={"profile": [TUMOR_MARKER_PROFILE]},
-            )
-        )
+        marker("her2", scenario.her2 == "positive")
     if scenario.hormone_receptor in ("positive", "negative"):
-        v = pos if scenario.hormone_receptor == "positive" else neg
-        c = m.field("hormone_receptor").codes[0]
-        add(
-            _obs(
-                len(entries),
-                _coding(c.system, c.code, c.display),
-                when,
-                valueCodeableConcept=_coding(v.system, v.code, v.display),
-                meta={"profile": [TUMOR_MARKER_PROFILE]},
-            )
-        )
+        marker("hormone_receptor", scenario.hormone_receptor == "positive")
     sec = m.field("setting").codes[0]
     if scenario.setting == "metastatic":
         cond: dict[str, Any] = {
