@@ -20,9 +20,8 @@ def _fmt_amount(a: DoseAmount | None) -> str:
     return f"{per} → **{a.amount_mg:g} mg**"
 
 
-def doses_markdown(d: RegimenDoses, cat: Catalogue | None = None) -> str:
-    """A Markdown table of calculated doses for one regimen."""
-    cat = cat or load_catalogue()
+def _dose_head(d: RegimenDoses) -> list[str]:
+    """What the doses were calculated from: weight, height, BSA."""
     head = []
     if d.weight_kg is not None:
         head.append(f"weight {d.weight_kg:g} kg")
@@ -30,6 +29,13 @@ def doses_markdown(d: RegimenDoses, cat: Catalogue | None = None) -> str:
         head.append(f"height {d.height_cm:g} cm")
     if d.bsa_m2 is not None:
         head.append(f"BSA {d.bsa_m2:.2f} m² (Mosteller)")
+    return head
+
+
+def doses_markdown(d: RegimenDoses, cat: Catalogue | None = None) -> str:
+    """A Markdown table of calculated doses for one regimen."""
+    cat = cat or load_catalogue()
+    head = _dose_head(d)
     rows = [
         "| Agent | Route | Loading | Dose | Dose-reduction levels | Schedule |",
         "|---|---|---|---|---|---|",
@@ -65,13 +71,7 @@ def doses_text(
     ``field_names`` renames the scenario fields named in ``missing`` (e.g. the CLI's flags).
     """
     cat = cat or load_catalogue()
-    head = []
-    if d.weight_kg is not None:
-        head.append(f"weight {d.weight_kg:g} kg")
-    if d.height_cm is not None:
-        head.append(f"height {d.height_cm:g} cm")
-    if d.bsa_m2 is not None:
-        head.append(f"BSA {d.bsa_m2:.2f} m² (Mosteller)")
+    head = _dose_head(d)
     out = [", ".join(head), ""] if head else []
     for c in d.components:
         name = cat.agents[c.agent].name + (f" (or: {c.choice})" if c.choice else "")
