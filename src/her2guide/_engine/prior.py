@@ -172,7 +172,7 @@ def prior_toxicity(st: State) -> str | None:
         )
     demoted = []
     for rid in list(st.cands):
-        key = st.cat.regimens[rid].key_agents & h.toxicity_agents
+        key = _her2_agents(st.cat, rid) & h.toxicity_agents
         if key:
             if st.cap(
                 rid,
@@ -189,7 +189,7 @@ def prior_toxicity(st: State) -> str | None:
         # ex.regimens is a frozenset: sorted, so the answer never depends on the hash seed.
         for rid in sorted(ex.regimens):
             reg = st.cat.regimens[rid]
-            if rid not in st.cands or reg.key_agents & ex.toxicity_agents:
+            if rid not in st.cands or _her2_agents(st.cat, rid) & ex.toxicity_agents:
                 continue
             partners = ", ".join(sorted(ex.toxicity_agents))
             st.cands[rid].why.append(
@@ -219,6 +219,16 @@ def prior_toxicity(st: State) -> str | None:
     if kept:
         parts.append(f"may continue with another partner: {', '.join(kept)}")
     return "; ".join(parts).capitalize() + "." if parts else None
+
+
+@lru_cache(maxsize=64)
+def _her2_agents(cat: Catalogue, rid: str) -> frozenset[str]:
+    """Every HER2-directed agent of a regimen (with its key agents). A toxicity belongs to the
+    agent that caused it wherever it is given — unlike progression, where only the key agents
+    count (trastuzumab continues beyond progression) — while a chemotherapy partner's toxicity
+    is handled by changing the partner."""
+    reg = cat.regimens[rid]
+    return reg.key_agents | {c.agent for c in reg.components if cat.agents[c.agent].her2_directed}
 
 
 def _cap_applies(st: State, when: str) -> bool:
