@@ -5,6 +5,10 @@
 (``data/decisions.toml``, ``data/approvals.toml``) and changes only the working state of
 one call. The engine does no I/O and never reads the clock: time-relative rules use
 ``scenario.as_of``.
+
+The first rules (scope, line, options, prior treatment, approvals: up to
+``HISTORY_PHASE_END``) read only ``HISTORY_FIELDS``; their outcome is memoised by those
+fields and every call runs the patient rules (safety, caveats, practical) on a fresh copy of it.
 """
 
 from __future__ import annotations
@@ -12,7 +16,8 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from functools import lru_cache
-from typing import Any, Final
+from operator import attrgetter
+from typing import Any, Final, cast
 
 from .._catalogue import Catalogue, Regimen, load_catalogue
 from .._dosing import dose_regimen
@@ -21,7 +26,7 @@ from .._model import Exclusion, Option, Recommendation, Support, TraceStep
 from .._practical import adjust_doses, load_practical
 from .._scenario import Scenario, parse_scenario
 from . import caveats, line, options, practical, prior, safety, scope
-from .core import TIER_RANK, Cand, EngineError, Rule, State
+from .core import TIER_RANK, Cand, EngineError, Rule, State, Working
 
 __all__ = ["RULES", "EngineError", "Rule", "classify_line", "recommend"]
 
@@ -74,6 +79,56 @@ RULES: Final[tuple[Rule, ...]] = (
     practical.organ_hepatic,
     practical.organ_renal,
 )
+
+#: The rules up to here decide what the history and the line allow; they read only
+#: ``HISTORY_FIELDS`` of the scenario (they run against a view that has nothing else, so a rule
+#: that reads another field fails loudly instead of being memoised wrongly). Their outcome is a
+#: pure function of those fields and is memoised; the later rules (safety, caveats, practical)
+#: run on a fresh copy of it for every call.
+HISTORY_PHASE_END: Final = RULES.index(prior.approval) + 1
+HISTORY_FIELDS: Final = (
+    "her2",
+    "setting",
+    "as_of",
+    "metastatic_diagnosis",
+    "hormone_receptor",
+    "early_treatment",
+    "metastatic_lines",
+    "pregnant",
+    "low_disease_burden",
+)
+_history_key = attrgetter(*HISTORY_FIELDS)
+_HISTORY_RULES: Final = RULES[:HISTORY_PHASE_END]
+_PATIENT_RULES: Final = RULES[HISTORY_PHASE_END:]
+
+
+class _HistoryView:
+    """The scenario as the history phase sees it: the ``HISTORY_FIELDS`` and nothing else."""
+
+    __slots__ = HISTORY_FIELDS
+
+    def __init__(self, values: tuple[Any, ...]) -> None:
+        for name, value in zip(HISTORY_FIELDS, values, strict=True):
+            object.__setattr__(self, name, value)
+
+
+def _run_history_phase(cat: Catalogue, s: Scenario) -> Working:
+    st = State(s=s, cat=cat, h=read_history(s, cat))
+    trace: list[TraceStep] = []
+    for r in _HISTORY_RULES:
+        if st.stop:
+            break
+        st.rule = r
+        finding = r.check(st)
+        if finding is not None:
+            trace.append(_step(r, finding))
+    return st.freeze(tuple(trace))
+
+
+@lru_cache(maxsize=8192)
+def _history_phase(cat: Catalogue, key: tuple[Any, ...]) -> Working:
+    return _run_history_phase(cat, cast(Scenario, _HistoryView(key)))
+
 
 _OPTIONS_RULE: Final = {1: "OPTIONS-FIRST-LINE", 2: "OPTIONS-SECOND-LINE", 3: "OPTIONS-LATER-LINE"}
 ORDERING: Final = (
@@ -195,10 +250,12 @@ def recommend(
     """
     cat = catalogue or load_catalogue()
     s = scenario if isinstance(scenario, Scenario) else parse_scenario(scenario, cat)
-    st = State(s=s, cat=cat, h=read_history(s, cat))
-    trace: list[TraceStep] = []
+    # The history phase is memoised by the fields it reads; the rest runs on a copy of its state.
+    done = _history_phase(cat, _history_key(s))
+    st = done.thaw(s)
+    trace: list[TraceStep] = list(done.trace)
     append, step = trace.append, _step
-    for r in RULES:
+    for r in _PATIENT_RULES:
         if st.stop:
             break
         st.rule = r

@@ -16,10 +16,10 @@ from typing import Final
 
 from .._catalogue import Catalogue
 from .._history import History
-from .._model import TIERS, Alert, Exclusion
+from .._model import TIERS, Alert, Exclusion, TraceStep
 from .._scenario import Scenario
 
-__all__ = ["TIER_RANK", "Cand", "EngineError", "Rule", "State", "rule"]
+__all__ = ["TIER_RANK", "Cand", "EngineError", "Rule", "State", "Working", "rule"]
 
 TIER_RANK: Final = {t: i for i, t in enumerate(TIERS)}
 
@@ -106,6 +106,60 @@ class Cand:
     def retier(self) -> None:
         cap = self.cap
         self.tier = self.base if TIER_RANK[self.base] >= TIER_RANK[cap] else cap
+
+    def copy(self) -> Cand:
+        """An independent copy (its lists and ceilings are not shared)."""
+        c = Cand.__new__(Cand)
+        c.base, c.tier = self.base, self.tier
+        c.why, c.support, c.notes = self.why[:], self.support[:], self.notes[:]
+        c.caps = self.caps.copy()
+        return c
+
+
+class Working:
+    """The working state after a phase of rules, frozen so that later calls can start from it.
+
+    :meth:`State.freeze` makes one and :meth:`thaw` gives a new :class:`State` with copies of
+    everything a later rule may change; the snapshot itself is never changed.
+    """
+
+    __slots__ = ("_cands", "_fields", "cat", "h", "trace")
+
+    def __init__(self, st: State, trace: tuple[TraceStep, ...]) -> None:
+        self.cat, self.h, self.trace = st.cat, st.h, trace
+        self._fields = (
+            st.in_scope,
+            st.scope_reason,
+            st.stop,
+            st.line,
+            st.line_basis,
+            dict(st.line_by_source),
+            dict(st.readings),
+            st.differ,
+            dict(st.excluded),
+            tuple(st.alerts),
+        )
+        self._cands = tuple((rid, c.copy()) for rid, c in st.cands.items())
+
+    def thaw(self, s: Scenario) -> State:
+        """A fresh working state for scenario ``s``, starting where the phase left off."""
+        f = self._fields
+        return State(
+            s=s,
+            cat=self.cat,
+            h=self.h,
+            in_scope=f[0],
+            scope_reason=f[1],
+            stop=f[2],
+            line=f[3],
+            line_basis=f[4],
+            line_by_source=f[5].copy(),
+            readings=f[6].copy(),
+            differ=f[7],
+            excluded=f[8].copy(),
+            alerts=list(f[9]),
+            cands={rid: c.copy() for rid, c in self._cands},
+        )
 
 
 @dataclass(slots=True)
@@ -200,6 +254,10 @@ class State:
         c = self.cands.get(regimen)
         if c is not None and text not in c.notes:
             c.notes.append(text)
+
+    def freeze(self, trace: tuple[TraceStep, ...]) -> Working:
+        """A snapshot of this state (with the trace so far) that later calls can start from."""
+        return Working(self, trace)
 
     def preferred(self) -> list[str]:
         return [r for r, c in self.cands.items() if c.tier == "preferred"]
