@@ -180,12 +180,19 @@ def _step(r: Rule, finding: str) -> TraceStep:
     return TraceStep(r.id, r.title, finding, r.references)
 
 
-@lru_cache(maxsize=1024)
-def _not_listed(cat: Catalogue, rid: str, table: int, where: str, rule_id: str) -> Exclusion:
-    reason = cat.decisions.not_listed.get(
-        (table, rid), f"not listed for {where} by ASCO 2022, NCCN or the labels"
+@lru_cache(maxsize=256)
+def _not_listed(cat: Catalogue, table: int, where: str, rule_id: str) -> tuple[Exclusion, ...]:
+    """Why each catalogue regimen is set aside when it is not offered at all (pure; memoised)."""
+    return tuple(
+        Exclusion(
+            rid,
+            cat.decisions.not_listed.get(
+                (table, rid), f"not listed for {where} by ASCO 2022, NCCN or the labels"
+            ),
+            rule_id,
+        )
+        for rid in cat.regimens
     )
-    return Exclusion(rid, reason, rule_id)
 
 
 @lru_cache(maxsize=8192)
@@ -281,9 +288,10 @@ def recommend(
     table = min(st.line, 3) if st.line else 0
     rule_id = _OPTIONS_RULE.get(table, "OPTIONS-LINE-UNDETERMINED")
     where = f"line {st.line}" if st.line else "this scenario"
-    for rid in cat.regimens:
-        if rid not in st.cands and rid not in st.excluded:
-            st.excluded[rid] = _not_listed(cat, rid, table, where, rule_id)
+    cands, excluded = st.cands, st.excluded
+    for ex in _not_listed(cat, table, where, rule_id):
+        if ex.regimen not in cands and ex.regimen not in excluded:
+            excluded[ex.regimen] = ex
 
     # Within a tier: the reported line's table first (in its order), then any other reading's.
     own = _table_regimens(cat, table)

@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Final
+from types import MappingProxyType
+from typing import Final, cast
 
 from .._catalogue import Catalogue
 from .._history import History
@@ -82,7 +83,7 @@ class Cand:
     often than it changes). A plain slotted class: one is built per offered regimen per call.
     """
 
-    __slots__ = ("base", "caps", "notes", "support", "tier", "why")
+    __slots__ = ("base", "caps", "notes", "shared", "support", "tier", "why")
 
     def __init__(self, base: str, why: list[str], support: list[str]) -> None:
         self.base = base
@@ -91,6 +92,8 @@ class Cand:
         self.notes: list[str] = []
         self.caps: dict[str, str] = {}
         self.tier = base  # no ceiling yet
+        #: part of a :class:`Working` snapshot: read-only, copied before any change
+        self.shared = False
 
     def __repr__(self) -> str:
         return f"Cand(tier={self.tier!r}, base={self.base!r}, caps={self.caps!r})"
@@ -108,11 +111,23 @@ class Cand:
         self.tier = self.base if TIER_RANK[self.base] >= TIER_RANK[cap] else cap
 
     def copy(self) -> Cand:
-        """An independent copy (its lists and ceilings are not shared)."""
+        """An independent, changeable copy (its lists and ceilings are its own)."""
         c = Cand.__new__(Cand)
-        c.base, c.tier = self.base, self.tier
-        c.why, c.support, c.notes = self.why[:], self.support[:], self.notes[:]
-        c.caps = self.caps.copy()
+        c.base, c.tier, c.shared = self.base, self.tier, False
+        c.why, c.support, c.notes = list(self.why), list(self.support), list(self.notes)
+        c.caps = dict(self.caps)
+        return c
+
+    def frozen(self) -> Cand:
+        """A read-only copy for a snapshot: tuples and a read-only mapping, so that a rule that
+        changed it in place (instead of through :class:`State`) would fail, not leak into the
+        next call."""
+        c = Cand.__new__(Cand)
+        c.base, c.tier, c.shared = self.base, self.tier, True
+        c.why = cast(list[str], tuple(self.why))
+        c.support = cast(list[str], tuple(self.support))
+        c.notes = cast(list[str], tuple(self.notes))
+        c.caps = cast(dict[str, str], MappingProxyType(dict(self.caps)))
         return c
 
 
@@ -139,7 +154,7 @@ class Working:
             dict(st.excluded),
             tuple(st.alerts),
         )
-        self._cands = tuple((rid, c.copy()) for rid, c in st.cands.items())
+        self._cands = {rid: c.frozen() for rid, c in st.cands.items()}
 
     def thaw(self, s: Scenario) -> State:
         """A fresh working state for scenario ``s``, starting where the phase left off."""
@@ -158,7 +173,7 @@ class Working:
             differ=f[7],
             excluded=f[8].copy(),
             alerts=list(f[9]),
-            cands={rid: c.copy() for rid, c in self._cands},
+            cands=self._cands.copy(),  # shared candidates: State copies one before changing it
         )
 
 
@@ -184,6 +199,13 @@ class State:
     alerts: list[Alert] = field(default_factory=list)
 
     # -- helpers used by rules
+    def _mine(self, regimen: str) -> Cand | None:
+        """The candidate for ``regimen``, made changeable (a snapshot's shared one is copied)."""
+        c = self.cands.get(regimen)
+        if c is not None and c.shared:
+            c = self.cands[regimen] = c.copy()
+        return c
+
     def alert(self, code: str, message: str, *refs: str) -> None:
         if code not in self.cat.decisions.alerts:
             raise EngineError(f"alert code {code!r} is not in decisions.toml [[alert]]")
@@ -195,7 +217,7 @@ class State:
         """Offer ``regimen`` at ``tier`` (the better tier wins; caps still apply)."""
         if regimen in self.excluded:
             return
-        c = self.cands.get(regimen)
+        c = self._mine(regimen)
         if c is None:
             self.cands[regimen] = Cand(tier, [why], list(support))
             return
@@ -207,7 +229,7 @@ class State:
 
     def cap(self, regimen: str, tier: str, why: str) -> bool:
         """At most ``tier`` from now on (held under the current rule's ID); True when the tier fell."""
-        c = self.cands.get(regimen)
+        c = self._mine(regimen)
         if c is None:
             return False
         before = c.tier
@@ -223,7 +245,7 @@ class State:
 
     def uncap(self, regimen: str, rule_id: str, why: str) -> bool:
         """Lift the ceiling that ``rule_id`` set, saying why; True when the tier rose."""
-        c = self.cands.get(regimen)
+        c = self._mine(regimen)
         if c is None or rule_id not in c.caps:
             return False
         before = c.tier
@@ -234,7 +256,7 @@ class State:
 
     def promote(self, regimen: str, tier: str, why: str) -> bool:
         """Raise the source tier to ``tier``; the caps still apply. True when the tier rose."""
-        c = self.cands.get(regimen)
+        c = self._mine(regimen)
         if c is None or TIER_RANK[tier] >= TIER_RANK[c.base]:
             return False
         before = c.tier
@@ -251,7 +273,7 @@ class State:
             self.excluded[regimen] = _exclusion(regimen, reason, self.rule.id if self.rule else "")
 
     def note(self, regimen: str, text: str) -> None:
-        c = self.cands.get(regimen)
+        c = self._mine(regimen)
         if c is not None and text not in c.notes:
             c.notes.append(text)
 
