@@ -5,6 +5,9 @@ reference record's ID), not copied from the data:
 
 - ``ontruzant-us-hcp``: the manufacturer's US dosing page prints
   "ONTRUZANT® (trastuzumab-dttb) for injection, for intravenous use 21 mg/mL".
+- ``nerlynx-eu-hcp-safety`` (the EU SmPC as the manufacturer's EU site reproduces it),
+  contraindications: "Co-administration with strong inducers of the CYP3A4/Pgp isoform of
+  cytochrome P450", examples "carbamazepine, phenytoin", "St John's wort", "rifampicin".
 - ``tukysa-us-label-copy-globalrph`` (a tier-B copy of the US label, Warnings and precautions,
   Diarrhea): "Prophylactic use of antidiarrheal treatment was not required on HER2CLIMB.
   If diarrhea occurs, administer antidiarrheal treatment as clinically indicated."
@@ -15,6 +18,7 @@ from __future__ import annotations
 import pytest
 
 from her2guide import Catalogue, parse_scenario
+from her2guide._practical import interactions_for, load_practical
 from her2guide.cli import main
 
 _BASE = {
@@ -35,7 +39,7 @@ def test_ontruzant_us_proper_name_normalises_to_trastuzumab(name: str) -> None:
     scenario = parse_scenario(
         {**_BASE, "metastatic_lines": [{"agents": [name], "stopped": "progression"}]}
     )
-    assert ("trastuzumab",) == scenario.metastatic_lines[0].agents
+    assert scenario.metastatic_lines[0].agents == ("trastuzumab",)
 
 
 def test_ontruzant_reference_quotes_the_us_proper_name(cat: Catalogue) -> None:
@@ -51,7 +55,7 @@ def test_tucatinib_prophylaxis_rule_says_what_the_label_says(cat: Catalogue) -> 
     treats diarrhoea when it occurs; its source is named as a tier-B copy."""
     rules = [r for r in cat.toxicity if r.agent == "tucatinib" and r.topic == "diarrhoea"]
     prophylaxis = [r for r in rules if "prophylaxis" in r.condition.lower()]
-    assert 1 == len(prophylaxis)
+    assert len(prophylaxis) == 1
     rule = prophylaxis[0]
     assert "not required in HER2CLIMB" in rule.action
     assert "If diarrhoea occurs" in rule.action
@@ -67,7 +71,7 @@ def test_dose_output_shows_the_tucatinib_prophylaxis_statement(
 ) -> None:
     """`her2guide dose` for the HER2CLIMB regimen prints the statement under its diarrhoea
     heading, before the grade 3 rule, with its source."""
-    assert 0 == main(["dose", "tucatinib-trastuzumab-capecitabine", "--weight", "62"])
+    assert main(["dose", "tucatinib-trastuzumab-capecitabine", "--weight", "62"]) == 0
     out = capsys.readouterr().out
     section = out[out.index("Diarrhoea: prophylaxis and dose rules") :]
     assert "Antidiarrhoeal prophylaxis was not required in HER2CLIMB" in section
@@ -77,11 +81,31 @@ def test_dose_output_shows_the_tucatinib_prophylaxis_statement(
 
 def test_neratinib_and_lapatinib_gaps_stay_listed(cat: Catalogue) -> None:
     """What this pass could not read from a label stays listed as not recorded."""
-    from her2guide._practical import load_practical
-
     gaps = " ".join(
         item for topic, item in load_practical(cat).not_recorded if topic == "interactions"
     )
-    assert "Neratinib with CYP3A4 inducers" in gaps
+    assert "US label's wording for CYP3A4 inducers" in gaps
+    assert "P-gp substrates" in gaps
     assert "H2-receptor antagonists and antacids" in gaps
     assert "Lapatinib with QT-prolonging medicines" in gaps
+
+
+@pytest.mark.parametrize(
+    "medicine", ["carbamazepine", "phenytoin", "St John's wort", "rifampicin", "rifampin"]
+)
+def test_neratinib_with_strong_inducers_is_contraindicated_in_the_eu(medicine: str) -> None:
+    """Nerlynx EU (SmPC-based site, contraindications): "Co-administration with strong
+    inducers of the CYP3A4/Pgp isoform of cytochrome P450", with the examples carbamazepine,
+    phenytoin, St John's wort and rifampicin. Each example meets the EU record, named EU."""
+    p = load_practical()
+    med = next(
+        m
+        for m in p.medicines.values()
+        if medicine.lower() in {m.name.lower(), *(s.lower() for s in m.synonyms)}
+    )
+    found = [i for i, _ in interactions_for(["neratinib"], [med])]
+    assert [i.id for i in found] == ["neratinib-strong-cyp3a4-pgp-inducers-eu"]
+    rec = found[0]
+    assert rec.jurisdiction == "EU"
+    assert rec.action.startswith("Contraindicated (EU)")
+    assert "strong inducers of the CYP3A4/Pgp isoform" in rec.quote
