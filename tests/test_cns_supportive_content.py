@@ -241,7 +241,9 @@ def test_monitoring_page_lists_what_supportive_care_data_is_missing() -> None:
     text = (ROOT / "docs" / "monitoring.md").read_text(encoding="utf-8")
     gaps = text[text.index("## Known gaps") :]
     assert "Emetic-risk categories for the oral agents" in gaps
-    assert "Tucatinib: whether the label asks for diarrhoea prophylaxis" in gaps
+    # tucatinib prophylaxis is now recorded (tests/test_issue11_label_checks.py), so it is
+    # no longer a gap
+    assert "Tucatinib: whether the label asks for diarrhoea prophylaxis" not in gaps
     assert "escalation steps after the 120 mg start" in gaps
     assert "A recommended CT interval" in gaps
 
@@ -299,6 +301,9 @@ def test_phesgo_fixed_subcutaneous_doses(cat: Catalogue) -> None:
         "trastuzumab-pkrb",
         # EU brands with EU product numbers (EU/1/17/1241, EU/1/17/1257, EU/1/18/1281)
         "Ontruzant",
+        # Ontruzant's US proper name, as the manufacturer's US pages print it:
+        # "ONTRUZANT® (trastuzumab-dttb) for injection, for intravenous use 21 mg/mL"
+        "trastuzumab-dttb",
         # subcutaneous trastuzumab, as the openFDA label names it
         "Trastuzumab and hyaluronidase-oysk",
     ],
@@ -308,9 +313,9 @@ def test_verified_trastuzumab_names_are_accepted(name: str) -> None:
     assert _first_line_agents(name) == ("trastuzumab",)
 
 
-@pytest.mark.parametrize("name", ["trastuzumab-dttb", "Zercepac"])
+@pytest.mark.parametrize("name", ["Zercepac"])
 def test_unverified_trastuzumab_names_are_reported_not_guessed(name: str) -> None:
-    """Ontruzant's US suffix and other EU brands were not verified: they stay unknown names,
+    """EU brands that were not verified stay unknown names,
     and the error names the field, the value and the known names (the closest ones when any
     are close)."""
     with pytest.raises(ScenarioError) as err:
