@@ -8,8 +8,6 @@ reference record's ID), not copied from the data:
 - ``nerlynx-eu-hcp-safety`` (the EU SmPC as the manufacturer's EU site reproduces it),
   contraindications: "Co-administration with strong inducers of the CYP3A4/Pgp isoform of
   cytochrome P450", examples "carbamazepine, phenytoin", "St John's wort", "rifampicin".
-- ``nccn-breast-2015`` (NCCN Version 2.2015, BINV-17): "Brain MRI if suspicious CNS
-  symptoms"; "First recurrence of disease should be biopsied".
 - ``tukysa-us-label-copy-globalrph`` (a tier-B copy of the US label, Warnings and precautions,
   Diarrhea): "Prophylactic use of antidiarrheal treatment was not required on HER2CLIMB.
   If diarrhea occurs, administer antidiarrheal treatment as clinically indicated."
@@ -17,16 +15,11 @@ reference record's ID), not copied from the data:
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from her2guide import Catalogue, parse_scenario
 from her2guide._practical import interactions_for, load_practical
-from her2guide._render import Page
 from her2guide.cli import main
-
-ROOT = Path(__file__).resolve().parents[1]
 
 _BASE = {
     "her2": "positive",
@@ -116,37 +109,3 @@ def test_neratinib_with_strong_inducers_is_contraindicated_in_the_eu(medicine: s
     assert rec.jurisdiction == "EU"
     assert rec.action.startswith("Contraindicated (EU)")
     assert "strong inducers of the CYP3A4/Pgp isoform" in rec.quote
-
-
-def test_nccn_2015_workup_statements_quote_nccn_and_name_the_version(cat: Catalogue) -> None:
-    """NCCN Invasive Breast Cancer Version 2.2015 (03/11/2015), BINV-17, Recurrent/Stage IV
-    workup: "Brain MRI if suspicious CNS symptoms" and "First recurrence of disease should be
-    biopsied"; every recommendation is category 2A unless stated otherwise."""
-    mri = cat.statements["nccn-2015-recurrent-workup-brain-mri"]
-    biopsy = cat.statements["nccn-2015-recurrent-workup-biopsy"]
-    assert mri.quote == "Brain MRI if suspicious CNS symptoms"
-    assert biopsy.quote == "First recurrence of disease should be biopsied"
-    for s, topic in ((mri, "cns-imaging"), (biopsy, "rebiopsy")):
-        assert (s.source, s.topic, s.grade) == ("NCCN", topic, "")
-        assert "Version 2.2015" in s.number
-        assert "current version was not read" in s.note
-    ref = cat.references["nccn-breast-2015"]
-    assert ref.year == 2015
-    assert "Version 2.2015, 03/11/2015" in " ".join(ref.verified)
-
-
-def test_brain_imaging_comparison_shows_nccns_own_2015_words() -> None:
-    """The guidelines page's brain-imaging table carries the 2015 NCCN row beside ASCO, and the
-    pitfalls page lists both 2015 statements."""
-    guidelines = Page("guidelines.md").expand(
-        (ROOT / "docs" / "guidelines.md").read_text(encoding="utf-8")
-    )
-    section = guidelines[guidelines.index("## When to image the brain") :]
-    section = section[: section.index("\n## ", 3)]
-    assert "Brain MRI if suspicious CNS symptoms" in section
-    assert "BINV-17 (Version 2.2015)" in section
-    pitfalls = Page("pitfalls.md").expand(
-        (ROOT / "docs" / "pitfalls.md").read_text(encoding="utf-8")
-    )
-    assert "First recurrence of disease should be biopsied" in pitfalls
-    assert "Brain MRI if suspicious CNS symptoms" in pitfalls
