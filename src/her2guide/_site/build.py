@@ -28,9 +28,8 @@ from typing import Any, Final
 
 from mkdocs.utils import meta
 
-from .. import __version__
+from .. import INTENDED_USE, __version__
 from .._catalogue import Catalogue, load_catalogue
-from .._model import INTENDED_USE
 from .._scenario import scenario_json_schema
 from .._table import build_table
 from . import navigator, navigator_form

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from .. import INTENDED_USE
 from .._catalogue import Catalogue, Statement
-from .._model import INTENDED_USE
 from .page import Page, RenderError, cell, placeholder
 
 __all__ = ["mentioned_references"]
