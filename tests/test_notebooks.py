@@ -129,12 +129,22 @@ def test_the_build_executes_the_repository_notebooks_into_this_cache() -> None:
     assert PACKAGE_DIR == ROOT / "src" / "her2guide"  # keys hash this checkout's package
 
 
-_TINY = "# %% [markdown]\n# # Tiny\n\n# %%\nprint(6 * 7)\n"
+_TINY = (
+    "# %% [markdown]\n# # Tiny\n\n# %%\nprint(6 * 7)\n"
+    "from IPython.display import display\n"
+    "display({'text/plain': 'x'}, raw=True, metadata={'her2guide': {'z': 1, 'a': 2}})\n"
+)
+
+
+def _meta_order(nb: Any) -> list[str]:
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    return [k for o in outputs if o.get("metadata") for k in o.metadata["her2guide"]]
 
 
 def _stdout(nb: Any) -> str:
     cells = nb.cells
-    return "".join(o.get("text", "") for c in cells if c.cell_type == "code" for o in c.outputs)
+    outputs = [o for c in cells if c.cell_type == "code" for o in c.outputs]
+    return "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
 
 
 def test_cache_key_changes_with_the_notebook_and_with_any_package_file(tmp_path: Path) -> None:
@@ -160,8 +170,9 @@ def test_cache_key_changes_with_the_notebook_and_with_any_package_file(tmp_path:
 
 
 def test_cached_execution_is_reused_and_a_change_executes_afresh(tmp_path: Path) -> None:
-    """A second call reads the cache (same output, no kernel); a changed notebook or package
-    file executes again and shows the new output; the old entry is removed."""
+    """A second call reads the cache (the same outputs, in the same order, no kernel); a
+    changed notebook or package file executes again and shows the new output; the old
+    entry is removed."""
     pkg = tmp_path / "pkg"
     pkg.mkdir()
     (pkg / "mod.py").write_text("X = 1\n", encoding="utf-8")
@@ -171,6 +182,8 @@ def test_cached_execution_is_reused_and_a_change_executes_afresh(tmp_path: Path)
     assert (run.cached, _stdout(run.nb)) == (False, "42\n")
     again = executed(nb, cache, package_dir=pkg)
     assert (again.cached, _stdout(again.nb)) == (True, "42\n")
+    # read back exactly as executed: mappings keep their order (pages show some in order)
+    assert _meta_order(run.nb) == _meta_order(again.nb) == ["z", "a"]
     nb.write_text(_TINY.replace("6 * 7", "6 * 8"), encoding="utf-8")
     changed = executed(nb, cache, package_dir=pkg)
     assert (changed.cached, _stdout(changed.nb)) == (False, "48\n")

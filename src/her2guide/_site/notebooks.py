@@ -268,7 +268,7 @@ def executed(
     entry = folder / f"{key}.ipynb"
     if entry.is_file():
         with contextlib.suppress(OSError, ValueError):
-            nb = nbformat.reads(entry.read_text(encoding="utf-8"), as_version=4)  # type: ignore[no-untyped-call]  # nbformat has no type hints
+            nb = nbformat.from_dict(json.loads(entry.read_text(encoding="utf-8")))  # type: ignore[no-untyped-call]  # nbformat has no type hints
             log.debug("notebooks: %s: unchanged, executed notebook from cache", py_path.name)
             return Execution(nb, cached=True, seconds=0.0)
     log.info("notebooks: %s: executing", py_path.name)
@@ -278,7 +278,10 @@ def executed(
     log.info("notebooks: %s: done in %.1f s", py_path.name, seconds)
     folder.mkdir(parents=True, exist_ok=True)
     tmp = folder / f".{key}.{os.getpid()}.{time.monotonic_ns()}.tmp"
-    tmp.write_text(nbformat.writes(nb), encoding="utf-8")  # type: ignore[no-untyped-call]
+    # Plain JSON, not nbformat.writes: that sorts every key, and the pages show some
+    # mappings in their order (each source's line in the summary card), so a page read from
+    # the cache would differ from one just executed.
+    tmp.write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
     tmp.replace(entry)  # atomic: parallel test workers may store the same key
     for old in folder.glob("*.ipynb"):
         if old != entry:
