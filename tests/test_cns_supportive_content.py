@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from her2guide import Catalogue, DataError, ScenarioError, parse_scenario
+from her2guide import Catalogue, DataError, ScenarioError, load_catalogue, parse_scenario
 from her2guide import _supportive as supportive_module
-from her2guide._render import Page, RenderError
+from her2guide._site import Page, RenderError
 from her2guide._supportive import load_supportive
 from her2guide.cli import main
 
@@ -40,7 +40,7 @@ def _first_line_agents(name: str) -> tuple[str, ...]:
 
 
 def _page(name: str) -> str:
-    return Page(name).expand((ROOT / "docs" / name).read_text(encoding="utf-8"))
+    return Page(name, load_catalogue()).expand((ROOT / "docs" / name).read_text(encoding="utf-8"))
 
 
 # --------------------------------------------------------------------------- gap 8: re-biopsy
@@ -343,7 +343,7 @@ def test_dosing_page_lists_the_accepted_names_from_the_data() -> None:
 def test_synonyms_placeholder_names_an_unknown_agent_and_the_known_ones() -> None:
     """A typo in a page's placeholder fails the build with the bad ID and the allowed ones."""
     with pytest.raises(RenderError) as err:
-        Page("dosing.md").expand('{{ synonyms("trastuzumabb") }}')
+        Page("dosing.md", load_catalogue()).expand('{{ synonyms("trastuzumabb") }}')
     message = str(err.value)
     assert "unknown agent 'trastuzumabb'" in message
     assert "trastuzumab-deruxtecan" in message

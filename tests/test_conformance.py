@@ -14,8 +14,9 @@ import tomllib
 import zipfile
 from pathlib import Path
 
+from her2guide import load_catalogue
 from her2guide._conformance import vectors_zip
-from her2guide._render import Page
+from her2guide._site import Page
 
 TABLE = tomllib.loads((Path(__file__).with_name("scenarios.toml")).read_text(encoding="utf-8"))
 
@@ -65,7 +66,7 @@ def test_the_download_zip_holds_every_case() -> None:
 
 def test_fhir_mapping_page_table_is_generated_from_the_mapping_data() -> None:
     """The FHIR mapping table shows the mCODE HER2 code 48676-1 and the answer LA6576-8 → positive."""
-    table = Page("fhir.md").expand("{{ fhir_mapping }}")
+    table = Page("fhir.md", load_catalogue()).expand("{{ fhir_mapping }}")
     assert "`48676-1` HER2 [Interpretation] in Tissue" in table
     assert "answer `LA6576-8` Positive → `positive`" in table
     assert "mcode-secondary-cancer-condition" in table
@@ -73,7 +74,7 @@ def test_fhir_mapping_page_table_is_generated_from_the_mapping_data() -> None:
 
 def test_cds_page_example_is_a_real_response() -> None:
     """The CDS Hooks page's example is produced by calling the app: a 200 with cards and a 412."""
-    text = Page("cds-hooks.md").expand("{{ cds_example }}")
+    text = Page("cds-hooks.md", load_catalogue()).expand("{{ cds_example }}")
     assert "**Response** — HTTP 200" in text
     assert '"cards": [' in text
     assert "**No prefetch** — HTTP 412" in text

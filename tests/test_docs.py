@@ -1,12 +1,12 @@
 """The reference site cannot lie: docs == data == code.
 
 - No dose or trial figure is typed into a page unless the data states it (see
-  ``tests/test_typed_numbers.py``; pages use placeholders filled by ``her2guide._render``).
+  ``tests/test_typed_numbers.py``; pages use placeholders filled by ``her2guide._site``).
 - The algorithm page has exactly one section per rule in ``her2guide.RULES``.
 - Every ``pycon`` and ``console`` block in the docs runs and prints what the page shows.
 - The built site (``mkdocs build --strict``) loads nothing from other hosts, shows the
   intended-use notice on every page, and keeps each trial analysis's figures together.
-- The worked-scenario interface (``tools/notebook_pages.py``) is wired into the build.
+- The worked scenarios (``her2guide._site.notebooks``) are wired into the build.
 """
 
 from __future__ import annotations
@@ -19,13 +19,12 @@ import re
 import shlex
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
 
 import her2guide
-from her2guide import _render
+from her2guide import _site
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -57,9 +56,9 @@ def doc_pages() -> list[Path]:
 
 def test_algorithm_page_has_one_section_per_rule() -> None:
     """The set of rule IDs in her2guide.RULES equals the set of rule sections on the algorithm page."""
-    text = (DOCS / _render.ALGORITHM_PAGE).read_text(encoding="utf-8")
-    assert {r.anchor for r in her2guide.RULES} == _render.rule_sections(text)
-    assert _render.check_rule_sections(text) == []
+    text = (DOCS / _site.ALGORITHM_PAGE).read_text(encoding="utf-8")
+    assert {r.anchor for r in her2guide.RULES} == _site.rule_sections(text)
+    assert _site.check_rule_sections(text) == []
 
 
 def test_rule_anchor_is_lower_case_id() -> None:
@@ -69,7 +68,7 @@ def test_rule_anchor_is_lower_case_id() -> None:
 
 def test_every_rule_section_renders_its_metadata() -> None:
     """Each rule section carries a {{ rule(...) }} placeholder for its own ID."""
-    text = (DOCS / _render.ALGORITHM_PAGE).read_text(encoding="utf-8")
+    text = (DOCS / _site.ALGORITHM_PAGE).read_text(encoding="utf-8")
     placed = set(re.findall(r'\{\{\s*rule\("([A-Z0-9-]+)"\)\s*\}\}', text))
     assert {r.id for r in her2guide.RULES} == placed
 
@@ -341,36 +340,22 @@ def test_search_index_is_built(site: Path) -> None:
 # --------------------------------------------------------------------------- scenario interface
 
 
-FAKE_NOTEBOOK_PAGES = """
-from pathlib import Path
-
-def render_notebooks(out_dir: Path) -> list[dict]:
-    py = out_dir / "src" / "early_relapse.py"
-    py.parent.mkdir(parents=True, exist_ok=True)
-    py.write_text("# %% [markdown]\\n# # Early relapse\\n")
-    md = out_dir / "early_relapse.md"
-    md.write_text("# Early relapse after adjuvant therapy\\n\\nThe trace cites asco-2022.\\n")
-    return [{"stem": "early_relapse", "title": "Early relapse after adjuvant therapy",
-             "rules": ["LINE-EARLY-RELAPSE", "OPTIONS-SECOND-LINE"], "md_path": md, "py_path": py}]
-"""
-
-
-def test_notebook_pages_are_wired_into_the_site(tmp_path: Path) -> None:
-    """With a notebook renderer present, scenario pages, their .py sources, the scenario index
-    and the algorithm's rule sections are all linked up, and the build stays strict-clean."""
-    module = tmp_path / "notebook_pages.py"
-    module.write_text(textwrap.dedent(FAKE_NOTEBOOK_PAGES))
-    dest = tmp_path / "site"
-    done = build_site(dest, {"HER2GUIDE_NOTEBOOK_PAGES": str(module)})
-    assert done.returncode == 0, done.stderr
-    assert (dest / "scenarios" / "early_relapse.html").is_file()
-    assert (dest / "scenarios" / "early_relapse.py").is_file()
-    index = (dest / "scenarios.html").read_text(encoding="utf-8")
-    assert 'href="scenarios/early_relapse.html"' in index
-    algorithm = (dest / "algorithm.html").read_text(encoding="utf-8")
+def test_notebook_pages_are_wired_into_the_site(site: Path) -> None:
+    """The worked scenarios are wired into the strict build: the early-relapse notebook
+    (``notebooks/02-early-relapse.py``) has a page and its .py source, the scenario index
+    links both, the LINE-EARLY-RELAPSE section of the algorithm page and the reference
+    list link the page, and the page links its own source."""
+    assert (site / "scenarios" / "02-early-relapse.html").is_file()
+    assert (site / "scenarios" / "02-early-relapse.py").read_bytes() == (
+        ROOT / "notebooks" / "02-early-relapse.py"
+    ).read_bytes()
+    index = (site / "scenarios.html").read_text(encoding="utf-8")
+    assert 'href="scenarios/02-early-relapse.html"' in index
+    assert 'href="scenarios/02-early-relapse.py"' in index
+    algorithm = (site / "algorithm.html").read_text(encoding="utf-8")
     section = algorithm.split('id="line-early-relapse"')[1].split('id="line-late-relapse"')[0]
-    assert 'href="scenarios/early_relapse.html"' in section
-    references = (dest / "references.html").read_text(encoding="utf-8")
-    assert 'href="scenarios/early_relapse.html"' in references
-    scenario = (dest / "scenarios" / "early_relapse.html").read_text(encoding="utf-8")
-    assert 'href="early_relapse.py"' in scenario
+    assert 'href="scenarios/02-early-relapse.html"' in section
+    references = (site / "references.html").read_text(encoding="utf-8")
+    assert 'href="scenarios/02-early-relapse.html"' in references
+    scenario = (site / "scenarios" / "02-early-relapse.html").read_text(encoding="utf-8")
+    assert 'href="02-early-relapse.py"' in scenario

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from her2guide import Catalogue
-from her2guide._render import Page
+from her2guide import Catalogue, load_catalogue
+from her2guide._site import Page
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -48,7 +48,7 @@ def test_esmo_record_says_its_positions_were_not_read(cat: Catalogue) -> None:
 def test_guidelines_page_cites_esmo_2021_and_claims_no_esmo_position() -> None:
     """The page links the ESMO record and says, in words, that no ESMO recommendation or level
     of evidence is shown; no ESMO statement appears in its tables."""
-    text = Page("guidelines.md").expand(
+    text = Page("guidelines.md", load_catalogue()).expand(
         (ROOT / "docs" / "guidelines.md").read_text(encoding="utf-8")
     )
     assert "references.md#esmo-mbc-2021" in text

@@ -1,5 +1,6 @@
-"""The navigator's Python side: ``her2guide.browser`` (run in Pyodide) and ``tools/navigator.py``
-(wheel, form, links). The page itself is tested in ``tests/browser/test_navigator.py``."""
+"""The navigator's Python side: ``her2guide.browser`` (run in Pyodide) and
+``her2guide._site.navigator`` / ``navigator_form`` (wheel, form, links). The page itself
+is tested in ``tests/browser/test_navigator.py``."""
 
 from __future__ import annotations
 
@@ -21,13 +22,10 @@ import pytest
 from her2guide import cli, load_catalogue, scenario_json_schema
 from her2guide._conformance import table_scenario
 from her2guide._input import parse_text
+from her2guide._site import navigator, navigator_form
 from her2guide.browser import evaluate, to_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # tools/ is a build helper, not part of the installed package
-    sys.path.insert(0, str(ROOT))
-
-from tools import navigator  # noqa: E402  (needs the checkout on sys.path, above)
 
 TABLE = tomllib.loads((ROOT / "tests" / "scenarios.toml").read_text(encoding="utf-8"))
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.py"))
@@ -145,8 +143,9 @@ def test_browser_path_runs_without_pyyaml() -> None:
 
 
 def test_wheel_holds_the_package_with_a_valid_record(tmp_path: Path) -> None:
-    """The wheel has every file of src/her2guide (code and data) and a RECORD whose sha256
-    digests and sizes match, plus METADATA naming the project's version."""
+    """The wheel has every file of src/her2guide (code and data) but the site build
+    (``_site/``, which the page never runs), and a RECORD whose sha256 digests and sizes
+    match, plus METADATA naming the project's version."""
     whl = navigator.build_wheel(tmp_path)
     with zipfile.ZipFile(whl) as zf:
         names = set(zf.namelist())
@@ -155,7 +154,11 @@ def test_wheel_holds_the_package_with_a_valid_record(tmp_path: Path) -> None:
             for p in (ROOT / "src" / "her2guide").rglob("*")
             if p.is_file() and "__pycache__" not in p.parts
         }
-        assert src <= names
+        site = {n for n in src if n.startswith("her2guide/_site/")}
+        assert "her2guide/_site/build.py" in site
+        assert src - site <= names
+        assert not any(n.startswith("her2guide/_site/") for n in names)
+        assert "her2guide/_engine/core.py" in names
         assert "her2guide/data/references.toml" in names
         meta = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
         dist = f"her2guide-{meta['version']}.dist-info"
@@ -178,7 +181,7 @@ def test_form_has_a_control_for_every_schema_field() -> None:
     want = {k for k in props if k not in {"early_treatment", "metastatic_lines"}}
     want |= {f"early_treatment.{k}" for k in props["early_treatment"]["properties"]}
     want |= {f"metastatic_lines.{k}" for k in props["metastatic_lines"]["items"]["properties"]}
-    html = navigator.form_html(schema, load_catalogue())
+    html = navigator_form.form_html(schema, load_catalogue())
     import re
 
     have = set(re.findall(r'data-field-wrap="([^"]+)"', html))
@@ -190,10 +193,10 @@ def test_form_has_a_control_for_every_schema_field() -> None:
 def test_form_offers_every_agent_name_the_cli_accepts() -> None:
     """The agent datalist holds each agent's ID and all its synonyms."""
     cat = load_catalogue()
-    html = navigator.form_html(scenario_json_schema(), cat)
+    html = navigator_form.form_html(scenario_json_schema(), cat)
     for agent in cat.agents.values():
         for name in (agent.id, *agent.synonyms):
-            assert f'<option value="{navigator._esc(name)}">' in html, name
+            assert f'<option value="{navigator_form._esc(name)}">' in html, name
 
 
 def test_fragment_is_base64url_of_the_json() -> None:
@@ -247,8 +250,8 @@ def test_every_form_field_links_to_its_definition() -> None:
     import re
 
     schema = scenario_json_schema()
-    form = navigator.form_html(schema, load_catalogue())
-    defs = navigator.field_definitions_html(schema)
+    form = navigator_form.form_html(schema, load_catalogue())
+    defs = navigator_form.field_definitions_html(schema)
     ids = set(re.findall(r'<dt id="([^"]+)"', defs))
     links = set(re.findall(r'href="#(def-[^"]+)"', form))
     assert links, "no field links to a definition"

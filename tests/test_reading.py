@@ -13,10 +13,10 @@ import re
 import nbformat
 import pytest
 
-from her2guide import recommend
-from her2guide._render import Page, RenderError
-from her2guide._site_answers import CASES
-from tools.notebook_pages import notebook_to_markdown, summary_card
+from her2guide import load_catalogue, recommend
+from her2guide._site import Page, RenderError
+from her2guide._site.answers import CASES
+from her2guide._site.notebook_markdown import notebook_to_markdown, summary_card
 
 
 def _answer(line: int | None, preferred: list[str], alerts: list[str]) -> dict[str, object]:
@@ -78,13 +78,13 @@ def test_summary_card_states_patient_answer_and_what_changes_it() -> None:
             "    - *after adjuvant T-DXd*: line 2 · preferred: none · alerts: `evidence-gap`",
         ]
     )
-    assert expected == summary_card(_notebook())
+    assert expected == summary_card(_notebook(), load_catalogue())
 
 
 def test_scenario_page_opens_with_the_card_and_folds_the_full_report() -> None:
     """The card comes straight after the title, before the run-this-notebook note; the long
     recommendation report sits in a closed <details>; the comparison table stays open."""
-    _, markdown, _ = notebook_to_markdown(_notebook(), "01-x")
+    _, markdown, _ = notebook_to_markdown(_notebook(), "01-x", load_catalogue())
     assert markdown.index("In brief") < markdown.index("Download this notebook")
     assert markdown.index("# A title") < markdown.index("In brief")
     report = markdown.index("…long report…")
@@ -96,7 +96,7 @@ def test_summary_card_is_empty_without_a_recommendation() -> None:
     """A notebook that displays no recommendation gets no card (and no made-up answer)."""
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_markdown_cell("# Only prose")]
-    assert summary_card(nb) == ""
+    assert summary_card(nb, load_catalogue()) == ""
 
 
 def test_residual_disease_after_adjuvant_tdm1_is_tdxd_second_line_without_tdm1() -> None:
@@ -126,7 +126,7 @@ def test_residual_disease_without_the_interval_sets_no_line() -> None:
 
 def test_home_short_answer_placeholder_renders_the_engine_answer() -> None:
     """``{{ short_answer("residual-adjuvant-tdm1") }}`` on the home page reads line 2, T-DXd."""
-    text = Page("index.md").expand('{{ short_answer("residual-adjuvant-tdm1") }}')
+    text = Page("index.md", load_catalogue()).expand('{{ short_answer("residual-adjuvant-tdm1") }}')
     assert text.startswith("**line 2** · preferred: **T-DXd** · T-DM1: ")
     assert "T-DM1: preferred" not in text
 
@@ -134,12 +134,15 @@ def test_home_short_answer_placeholder_renders_the_engine_answer() -> None:
 def test_unknown_short_answer_case_names_the_known_ones() -> None:
     """A misspelt case is a build error that lists the cases that exist."""
     with pytest.raises(RenderError, match="residual-adjuvant-tdm1"):
-        Page("index.md").expand('{{ short_answer("residual-adjuvant-tmd1") }}')
+        Page("index.md", load_catalogue()).expand('{{ short_answer("residual-adjuvant-tmd1") }}')
 
 
 def test_scenario_link_degrades_to_text_without_rendered_notebooks() -> None:
     """Without rendered notebooks the home page still builds (--strict): plain text."""
-    assert Page("index.md").expand('{{ scenario_link("01-seed-question", "x") }}') == "*x*"
+    assert (
+        Page("index.md", load_catalogue()).expand('{{ scenario_link("01-seed-question", "x") }}')
+        == "*x*"
+    )
 
 
 def test_flowchart_shows_each_sources_relapse_window_and_links_every_node() -> None:
@@ -147,7 +150,7 @@ def test_flowchart_shows_each_sources_relapse_window_and_links_every_node() -> N
     5.0: 12 months; NCCN: 6 months, 12 after pertuzumab; FDA label: 6 months), names the
     drugs at each line, and every node links to a rule section that exists."""
     from her2guide import RULES, load_catalogue
-    from her2guide._flowchart import flowchart_svg, flowchart_text
+    from her2guide._site.flowchart import flowchart_svg, flowchart_text
 
     cat = load_catalogue()
     svg = flowchart_svg(cat)

@@ -9,7 +9,8 @@ import re
 import tomllib
 from pathlib import Path
 
-from her2guide import _table
+from her2guide import _table, load_catalogue
+from her2guide._site.decision_table import form_html
 
 ROOT = Path(__file__).resolve().parents[1]
 ROWS = {
@@ -64,7 +65,7 @@ def test_de_novo_class_gets_the_answer_the_scenario_table_expects() -> None:
 
 def test_form_has_one_labelled_select_per_dimension() -> None:
     """Every filter is a native select with its own label (keyboard- and screen-reader-usable)."""
-    html = _table.form_html("t/", "algorithm.html", "t.js", ["t/index.json"])
+    html = form_html("t/", "algorithm.html", "t.js", ["t/index.json"], load_catalogue())
     ids = re.findall(r'<select id="([^"]+)"', html)
     assert len(ids) == len(_table.dimensions())
     for i in ids:

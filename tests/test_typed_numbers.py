@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from her2guide import _render
+from her2guide import _site
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "src" / "her2guide" / "data"
@@ -158,7 +158,7 @@ def problems(text: str, where: str) -> list[str]:
 
 
 def page_prose(path: Path) -> str:
-    return _render.PLACEHOLDER.sub(" ", FENCE.sub(" ", path.read_text(encoding="utf-8")))
+    return _site.PLACEHOLDER.sub(" ", FENCE.sub(" ", path.read_text(encoding="utf-8")))
 
 
 def notebook_markdown(path: Path) -> str:

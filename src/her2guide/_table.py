@@ -11,7 +11,8 @@ space's review date (``_space.AS_OF``), after every approval in the data.
 :func:`build_table` evaluates every class and returns the files the site ships: ``index.json``
 (dimensions, regimen names, the distinct answers) and one ``h<k>.json`` per metastatic
 history (the answer number of each class, in the mixed-radix order of the other dimensions).
-The page loads them only when the reader first uses the filter.
+The page loads them only when the reader first uses the filter; its filter form is
+:func:`her2guide._site.decision_table.form_html`.
 """
 
 from __future__ import annotations
@@ -254,38 +255,3 @@ def build_table(cache_dir: Path | None = None, workers: int | None = None) -> Ta
         tmp.write_text(json.dumps({k: v.decode() for k, v in files.items()}), "utf-8")
         tmp.replace(cached)
     return TableResult(files, per_history * n_hist, answers, seconds, False)
-
-
-def form_html(
-    base: str, algorithm: str, script: str, loads: Sequence[str], cat: Catalogue | None = None
-) -> str:
-    """The filter form of the decision-table page (one labelled ``select`` per dimension).
-
-    ``base`` is the URL of the table's JSON files, ``algorithm`` of the algorithm page and
-    ``script`` of ``decision-table.js``, each relative to the page; ``loads`` lists what a
-    first look-up fetches at most (read by ``scripts/page_weight.py``).
-    """
-    import html
-
-    dims = dimensions(cat)
-    fields = []
-    for n, d in enumerate(dims):
-        opts = [] if n == 0 else ['<option value="">any</option>']
-        opts += [
-            f'<option value="{i}">{html.escape(label)}</option>'
-            for i, (label, _) in enumerate(d.values)
-        ]
-        fields.append(
-            f'<div class="h2g-filter"><label for="h2g-f-{d.key}">{html.escape(d.label)}</label>'
-            f'<select id="h2g-f-{d.key}" name="{d.key}">{"".join(opts)}</select></div>'
-        )
-    return (
-        f'<div id="h2g-table" class="h2g-table" data-state="idle" data-base="{html.escape(base)}" '
-        f'data-algorithm="{html.escape(algorithm)}" data-h2g-loads="{html.escape(" ".join(loads))}">'
-        '<form class="h2g-table-filters" aria-label="Filter the patient classes">'
-        + "".join(fields)
-        + '<div class="h2g-filter"><button type="submit" class="h2g-table-go">'
-        "Look up</button></div></form>"
-        '<div id="h2g-table-result" role="status" aria-live="polite"></div></div>'
-        f'<script src="{html.escape(script)}"></script>'
-    )

@@ -211,7 +211,7 @@ def test_scenario_page_shows_executed_outputs(
     for path in pages:
         open_page(page, path, settle=False)
         article = page.locator("article.md-content__inner")
-        # tools/notebook_pages.py renders code cells as highlighted ``python`` fences and
+        # her2guide._site.notebook_markdown renders code cells as highlighted ``python`` fences and
         # rich outputs inside ``div.nb-output``.
         code = article.locator("div.highlight").count()
         outputs = article.locator(".nb-output")

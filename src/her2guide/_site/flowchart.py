@@ -1,6 +1,6 @@
 """The clinical flowchart on the algorithm page, generated from the decision data.
 
-Where :func:`her2guide._render.algorithm_svg` draws the engine's rule pipeline, this draws
+Where :func:`her2guide._site.algorithm.algorithm_svg` draws the engine's rule pipeline, this draws
 what a clinician recognises (NCCN/ESMO style): de novo or relapse, each source's relapse
 window, first line → progression → second line → third line and beyond with the regimens
 each line lists (``decisions.toml`` option tables, current rows only), and the modifiers
@@ -15,8 +15,9 @@ import html
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ._catalogue import Catalogue
-from ._engine import RULES
+from .._catalogue import Catalogue
+from .._engine import RULES
+from .page import ALGORITHM_PAGE, Page, placeholder
 
 __all__ = ["flowchart_svg", "flowchart_text"]
 
@@ -240,3 +241,16 @@ def flowchart_text(cat: Catalogue, href: Callable[[str], str] | None = None) -> 
             else [f"        - {n.lines[0]} ([`{n.rule}`]({link(_anchor(n.rule))}))"]
         )
     return "\n".join(md)
+
+
+@placeholder
+def clinical_flowchart(page: Page) -> str:
+    """The clinician's flowchart as inline SVG (:func:`flowchart_svg`)."""
+    svg = flowchart_svg(page.cat, href=lambda a: page.link(f"{ALGORITHM_PAGE}#{a}"))
+    return f'<figure class="h2g-figure" markdown="0">{svg}</figure>'
+
+
+@placeholder
+def clinical_flowchart_text(page: Page) -> str:
+    """The flowchart's text alternative: the same nodes as a nested list."""
+    return flowchart_text(page.cat, href=lambda a: page.link(f"{ALGORITHM_PAGE}#{a}"))

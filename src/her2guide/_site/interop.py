@@ -1,6 +1,6 @@
 """Site placeholders for the interoperability pages (FHIR mapping, CDS Hooks service).
 
-Called by :class:`her2guide._render.Page`; everything shown is generated: the mapping table
+Registered with :func:`her2guide._site.page.placeholder`; everything shown is generated: the mapping table
 from ``data/fhir_mapping.toml``, the example request and response by calling the service's
 ASGI app in-process at build time (no network), the indicator table from the service's
 constants. Heavy imports (FastAPI) happen inside the placeholder that needs them.
@@ -9,10 +9,11 @@ constants. Heavy imports (FastAPI) happen inside the placeholder that needs them
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any, Final
 
-__all__ = ["CONFORMANCE_ZIP", "EXAMPLE_SITE_URL", "placeholders"]
+from .page import Page, placeholder
+
+__all__ = ["CONFORMANCE_ZIP", "EXAMPLE_SITE_URL"]
 
 #: where the site offers the conformance vectors (added by the MkDocs hook)
 CONFORMANCE_ZIP: Final = "downloads/her2guide-conformance.zip"
@@ -40,10 +41,11 @@ def _cell(text: str) -> str:
     return " ".join(str(text).split()).replace("|", "\\|")
 
 
-def fhir_mapping() -> str:
+@placeholder
+def fhir_mapping(page: Page) -> str:
     """The table: scenario field ← FHIR resource and element, codes and what they map to; then
     how each field is read (a list, so that the table stays narrow enough not to scroll)."""
-    from .fhir import load_mapping
+    from ..fhir import load_mapping
 
     m = load_mapping()
     rows = [
@@ -70,9 +72,10 @@ def _system(url: str) -> str:
     }.get(url, url)
 
 
-def fhir_sources() -> str:
+@placeholder
+def fhir_sources(page: Page) -> str:
     """Where each code was checked."""
-    from .fhir import load_mapping
+    from ..fhir import load_mapping
 
     m = load_mapping()
     return "\n".join(
@@ -81,23 +84,25 @@ def fhir_sources() -> str:
     )
 
 
-def fhir_unmapped() -> str:
+@placeholder
+def fhir_unmapped(page: Page) -> str:
     """What FHIR cannot say: the fields the overlay gives."""
-    from .fhir import load_mapping
+    from ..fhir import load_mapping
 
     return "\n".join(f"- `{fld}`: {why}." for fld, why in load_mapping().unmapped)
 
 
-def fhir_unverified() -> str:
+@placeholder
+def fhir_unverified(page: Page) -> str:
     """Codes considered and left out."""
-    from .fhir import load_mapping
+    from ..fhir import load_mapping
 
     return "\n".join(f"- {what}: {why}." for what, why in load_mapping().unverified)
 
 
 def _example_request() -> dict[str, Any]:
-    from ._scenario import parse_scenario
-    from .fhir import to_fhir_bundle
+    from .._scenario import parse_scenario
+    from ..fhir import to_fhir_bundle
 
     bundle = to_fhir_bundle(parse_scenario(_EXAMPLE_SCENARIO))
     by_type: dict[str, list[dict[str, Any]]] = {}
@@ -128,13 +133,14 @@ def _example_request() -> dict[str, Any]:
     }
 
 
-def cds_example() -> str:
+@placeholder
+def cds_example(page: Page) -> str:
     """A real discovery call, service call and error, made at build time against the app."""
     import asyncio
 
     import httpx
 
-    from ._service import SERVICE_ID, create_app
+    from .._service import SERVICE_ID, create_app
 
     req = _example_request()
     url = f"/cds-services/{SERVICE_ID}"
@@ -174,9 +180,10 @@ def cds_example() -> str:
     return "\n".join(out)
 
 
-def cds_indicators() -> str:
+@placeholder
+def cds_indicators(page: Page) -> str:
     """Which alert makes which card indicator."""
-    from ._service import CRITICAL_ALERTS, WARNING_ALERTS
+    from .._service import CRITICAL_ALERTS, WARNING_ALERTS
 
     rows = ["| Card indicator | When |", "|---|---|"]
     rows.append(
@@ -193,9 +200,10 @@ def cds_indicators() -> str:
     return "\n".join(rows)
 
 
-def conformance_download() -> str:
+@placeholder
+def conformance_download(page: Page) -> str:
     """The download link and the layout of the vectors."""
-    from ._conformance import CHECKS, vectors
+    from .._conformance import CHECKS, vectors
 
     n = sum(1 for rel, _ in vectors() if rel.endswith("/expected.json"))
     rows = ["| Key in expected.json | How to check it |", "|---|---|"]
@@ -208,16 +216,3 @@ def conformance_download() -> str:
             *rows,
         ]
     )
-
-
-def placeholders() -> dict[str, Callable[..., str]]:
-    """The placeholder names these pages use."""
-    return {
-        "fhir_mapping": fhir_mapping,
-        "fhir_sources": fhir_sources,
-        "fhir_unmapped": fhir_unmapped,
-        "fhir_unverified": fhir_unverified,
-        "cds_example": cds_example,
-        "cds_indicators": cds_indicators,
-        "conformance_download": conformance_download,
-    }

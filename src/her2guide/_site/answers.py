@@ -13,8 +13,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from ._catalogue import Catalogue
-from ._engine import recommend
+from .._catalogue import Catalogue
+from .._engine import recommend
+from .._scenario import parse_scenario
+from .page import Page, placeholder
 
 __all__ = ["CASES", "Case", "brief"]
 
@@ -79,7 +81,7 @@ def brief(case: Case, cat: Catalogue) -> str:
         >>> brief(CASES["residual-adjuvant-tdm1"], load_catalogue()).startswith("**line 2**")
         True
     """
-    rec = recommend(_clean(case.scenario), cat)
+    rec = recommend(parse_scenario(_clean(case.scenario), cat), cat)
     short = {rid: r.short for rid, r in cat.regimens.items()}
     line = f"**line {rec.line}**" if rec.line else "**line not set**"
     parts = [line, "preferred: " + (", ".join(f"**{short[r]}**" for r in rec.preferred) or "none")]
@@ -97,3 +99,10 @@ def _clean(scenario: Mapping[str, Any]) -> dict[str, Any]:
     early = {k: v for k, v in dict(out["early_treatment"]).items() if v is not None}
     out["early_treatment"] = early
     return out
+
+
+@placeholder
+def short_answer(page: Page, case: str) -> str:
+    """The engine's answer for a named seed-patient variant (:data:`CASES`)."""
+    page.lookup("short-answer case", case, CASES)
+    return brief(CASES[case], page.cat)

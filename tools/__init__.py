@@ -1,1 +1,0 @@
-"""Build-time helpers for her2guide (not part of the installed package)."""
