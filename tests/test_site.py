@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from her2guide import load_catalogue
+from her2guide import Catalogue, load_catalogue
 from her2guide._site import PLACEHOLDERS, Page, placeholder
 from her2guide._site.build import SiteBuild
 
@@ -101,3 +101,21 @@ def test_no_site_module_is_over_400_lines() -> None:
     """Each module of the site package can be read in one sitting."""
     sizes = {p.name: len(p.read_text(encoding="utf-8").splitlines()) for p in SITE.glob("*.py")}
     assert {name: n for name, n in sizes.items() if n > 400} == {}
+
+
+def test_the_reference_list_names_the_host_of_a_copy() -> None:
+    """A fact checked on a third-party copy (here the Xeloda highlights on fda.report) is listed
+    as a copy on that host, not as the source's own page; a DailyMed page is the source's own."""
+    from her2guide._site.citations import _checked
+
+    assert _checked("https://fda.report/DailyMed/e702d84d") == (
+        "[copy checked, on fda.report](https://fda.report/DailyMed/e702d84d)"
+    )
+    assert _checked("https://dailymed.nlm.nih.gov/dailymed/x").startswith("[page checked]")
+    assert _checked("https://www.enhertuhcp.com/x").startswith("[page checked]")
+
+
+def test_no_reference_points_to_an_seo_proxy(cat: Catalogue) -> None:
+    """The CLEOPATRA final-OS paper (Swain 2015) links to its DOI, not a search-engine proxy."""
+    assert cat.references["swain-2015-cleopatra"].url == "https://doi.org/10.1056/NEJMoa1413513"
+    assert not [r.id for r in cat.references.values() if "prideseotools" in r.url]

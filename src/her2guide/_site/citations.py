@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from typing import Final
+from urllib.parse import urlsplit
 
 from .. import INTENDED_USE
 from .._catalogue import Catalogue, Statement
@@ -95,6 +96,46 @@ def compare(page: Page, *ids: str) -> str:
     return "\n".join(rows)
 
 
+#: hosts whose pages are the publisher's, the regulator's or a registry's own; any other page a
+#: fact was checked on is a copy, and the reference list says so and names its host
+_PRIMARY_HOSTS: Final = (
+    "doi.org",
+    "pubmed.ncbi.nlm.nih.gov",
+    "pmc.ncbi.nlm.nih.gov",
+    "dailymed.nlm.nih.gov",
+    "fda.gov",
+    "api.fda.gov",
+    "ec.europa.eu",
+    "ema.europa.eu",
+    "esmo.org",
+    "clinicaltrials.gov",
+    "nhs.uk",  # NHS bodies (medicines resources, NHS Scotland Right Decisions)
+    "thelancet.com",
+    "bmj.com",
+    "aacrjournals.org",
+    "jnccn360.org",
+    # the marketing-authorisation holders' own prescribing-information sites
+    "enhertuhcp.com",
+    "tukysahcp.com",
+    "nerlynx-her2.com",
+    "margenzahcp.com",
+    "herceptin.com",
+    "phesgo-hcp.com",
+    "pfizermedicalinformation.com",
+    "hcp.novartis.com",
+    "faslodexhcp.com",
+    "merckconnect.com",
+)
+
+
+def _checked(url: str) -> str:
+    host = urlsplit(url).hostname or url
+    bare = host.removeprefix("www.")
+    if any(bare == h or bare.endswith("." + h) for h in _PRIMARY_HOSTS):
+        return f"[page checked]({url})"
+    return f"[copy checked, on {bare}]({url})"
+
+
 @placeholder
 def references(page: Page) -> str:
     """The reference list, grouped by kind, with links and the pages that cite each."""
@@ -110,7 +151,7 @@ def references(page: Page) -> str:
                 links.append(f"DOI [{r.doi}](https://doi.org/{r.doi})")
             if r.pmid:
                 links.append(f"PMID [{r.pmid}](https://pubmed.ncbi.nlm.nih.gov/{r.pmid}/)")
-            links.append(f"[page checked]({r.url})")
+            links.append(_checked(r.url))
             pages = page.cited_by.get(r.id, ())
             cited = (
                 ", ".join(f"[{t}]({page.link(u)})" for t, u in pages)
