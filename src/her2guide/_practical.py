@@ -20,7 +20,7 @@ from ._catalogue import _read as read_toml
 from ._catalogue import _Reader as Reader
 from ._catalogue import _records as records
 from ._catalogue import _unique as unique
-from ._model import ORGAN_START, DoseAmount, RegimenDoses
+from ._recommendation import ORGAN_START, DoseAmount, RegimenDoses
 
 __all__ = [
     "ADJUSTMENT_ACTIONS",

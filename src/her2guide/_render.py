@@ -33,8 +33,8 @@ from ._catalogue import (
     load_catalogue,
 )
 from ._engine import RULES, Rule
-from ._model import INTENDED_USE
 from ._practical import load_practical
+from ._recommendation import INTENDED_USE
 
 __all__ = [
     "PLACEHOLDER",

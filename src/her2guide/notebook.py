@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from ._catalogue import Catalogue, load_catalogue
-from ._model import Recommendation
+from ._recommendation import Recommendation
 
 __all__ = [
     "Compare",
