@@ -16,10 +16,10 @@ from functools import lru_cache
 from typing import Final
 
 from ._catalogue import Catalogue, DataError, load_catalogue, normalise_name
-from ._catalogue import _read as read_toml
-from ._catalogue import _Reader as Reader
-from ._catalogue import _records as records
-from ._catalogue import _unique as unique
+from ._catalogue.reader import _read as read_toml
+from ._catalogue.reader import _Reader as Reader
+from ._catalogue.reader import _records as records
+from ._catalogue.reader import _unique as unique
 from ._recommendation import ORGAN_START, DoseAmount, RegimenDoses
 
 __all__ = [

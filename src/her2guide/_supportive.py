@@ -13,9 +13,9 @@ from functools import lru_cache
 from typing import Final
 
 from ._catalogue import Catalogue, load_catalogue
-from ._catalogue import _read as read_toml
-from ._catalogue import _Reader as Reader
-from ._catalogue import _records as records
+from ._catalogue.reader import _read as read_toml
+from ._catalogue.reader import _Reader as Reader
+from ._catalogue.reader import _records as records
 
 __all__ = ["TOPICS", "SupportiveNote", "load_supportive", "supportive_markdown"]
 
