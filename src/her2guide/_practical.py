@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Final
 
-from ._catalogue import Catalogue, DataError, load_catalogue, normalise_name
+from ._catalogue import Catalogue, DataError, normalise_name
 from ._catalogue.reader import _read as read_toml
 from ._catalogue.reader import _Reader as Reader
 from ._catalogue.reader import _records as records
@@ -318,9 +318,9 @@ def _load_products(cat: Catalogue, file: str = "formulations_practical.toml") ->
 
 
 @lru_cache(maxsize=4)
-def load_practical(catalogue: Catalogue | None = None) -> Practical:
-    """Load and cross-check the practical-dosing data (cached per catalogue)."""
-    cat = catalogue or load_catalogue()
+def load_practical(catalogue: Catalogue) -> Practical:
+    """Load and cross-check the practical-dosing data against ``catalogue`` (cached per catalogue)."""
+    cat = catalogue
     classes, meds, aliases, inters = _load_interactions(cat)
     return Practical(
         classes=classes,
@@ -354,16 +354,17 @@ def _not_recorded(file: str) -> tuple[str, ...]:
 
 
 def match_medicines(
-    names: Sequence[str], practical: Practical | None = None
+    names: Sequence[str], practical: Practical
 ) -> tuple[tuple[tuple[str, Medicine], ...], tuple[str, ...]]:
     """Split free-text medicine names into recognised ``(name, Medicine)`` pairs and unknown names.
 
     Examples:
-        >>> known, unknown = match_medicines(["Rifampin", "paracetamol"])
+        >>> from her2guide import load_catalogue
+        >>> known, unknown = match_medicines(["Rifampin", "paracetamol"], load_practical(load_catalogue()))
         >>> [(n, m.id) for n, m in known], unknown
         ([('Rifampin', 'rifampicin')], ('paracetamol',))
     """
-    p = practical or load_practical()
+    p = practical
     known: list[tuple[str, Medicine]] = []
     unknown: list[str] = []
     for name in names:
@@ -376,16 +377,17 @@ def match_medicines(
 
 
 def interactions_for(
-    agents: Iterable[str], medicines: Iterable[Medicine], practical: Practical | None = None
+    agents: Iterable[str], medicines: Iterable[Medicine], practical: Practical
 ) -> tuple[tuple[Interaction, Medicine], ...]:
     """Every label interaction between these agents and these medicines, in data order.
 
     Examples:
-        >>> p = load_practical()
-        >>> [(i.id, m.id) for i, m in interactions_for(["tucatinib"], [p.medicines["gemfibrozil"]])]
+        >>> from her2guide import load_catalogue
+        >>> p = load_practical(load_catalogue())
+        >>> [(i.id, m.id) for i, m in interactions_for(["tucatinib"], [p.medicines["gemfibrozil"]], p)]
         [('tucatinib-strong-cyp2c8-inhibitor', 'gemfibrozil')]
     """
-    p = practical or load_practical()
+    p = practical
     wanted = set(agents)
     meds = list(dict.fromkeys(medicines))
     out: list[tuple[Interaction, Medicine]] = []
@@ -400,19 +402,21 @@ def organ_adjustments(
     agent: str,
     child_pugh: str | None,
     crcl: float | None,
-    practical: Practical | None = None,
+    practical: Practical,
     regimen: str | None = None,
 ) -> tuple[Adjustment, ...]:
     """The label adjustments for one agent that apply to this Child-Pugh class or CrCl
     (within ``regimen``, when given: some statements are about one combination only).
 
     Examples:
-        >>> [a.start_dose_mg for a in organ_adjustments("tucatinib", "C", None)]
+        >>> from her2guide import load_catalogue
+        >>> p = load_practical(load_catalogue())
+        >>> [a.start_dose_mg for a in organ_adjustments("tucatinib", "C", None, p)]
         [200.0]
-        >>> organ_adjustments("lapatinib", "C", None, regimen="lapatinib-trastuzumab")
+        >>> organ_adjustments("lapatinib", "C", None, p, regimen="lapatinib-trastuzumab")
         ()
     """
-    p = practical or load_practical()
+    p = practical
     return tuple(
         a for a in p.adjustments if a.agent == agent and a.applies(child_pugh, crcl, regimen)
     )
@@ -426,7 +430,7 @@ def adjust_doses(
     doses: RegimenDoses,
     child_pugh: str | None,
     crcl: float | None,
-    practical: Practical | None = None,
+    practical: Practical,
 ) -> RegimenDoses:
     """The doses as the labels give them for this organ function.
 
@@ -436,14 +440,15 @@ def adjust_doses(
     with that statement, so no unadjusted number is printed beside a note that contradicts it.
 
     Examples:
-        >>> from her2guide import dose_regimen
-        >>> d = adjust_doses(dose_regimen("tucatinib-trastuzumab-capecitabine", 70, 170), "C", None)
+        >>> from her2guide import dose_regimen, load_catalogue
+        >>> p = load_practical(load_catalogue())
+        >>> d = adjust_doses(dose_regimen("tucatinib-trastuzumab-capecitabine", 70, 170), "C", None, p)
         >>> d.components[0].maintenance.amount_mg, d.components[0].reductions
         (200.0, ())
     """
     if child_pugh is None and crcl is None:
         return doses
-    p = practical or load_practical()
+    p = practical
     comps = []
     changed = False
     for c in doses.components:
@@ -591,7 +596,7 @@ def _amounts(c_amounts: Iterable[DoseAmount | None]) -> list[DoseAmount]:
 
 def practical_markdown(
     doses: RegimenDoses,
-    cat: Catalogue | None = None,
+    cat: Catalogue,
     *,
     child_pugh: str | None = None,
     crcl: float | None = None,
@@ -600,12 +605,11 @@ def practical_markdown(
     """How each calculated dose is made of tablets or vials, and the organ-function adjustments.
 
     Examples:
-        >>> from her2guide import dose_regimen
-        >>> md = practical_markdown(dose_regimen("trastuzumab-deruxtecan", weight_kg=62))
+        >>> from her2guide import dose_regimen, load_catalogue
+        >>> md = practical_markdown(dose_regimen("trastuzumab-deruxtecan", weight_kg=62), load_catalogue())
         >>> "4 × 100 mg (65 mg left over)" in md
         True
     """
-    cat = cat or load_catalogue()
     p = practical or load_practical(cat)
     out: list[str] = []
     rows = ["| Agent | Form | Dose as given | Source |", "|---|---|---|---|"]

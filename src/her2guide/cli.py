@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from ._catalogue import Catalogue, load_catalogue, normalise_name
 from ._dosing import dose_regimen
 from ._engine import recommend
-from ._practical import adjust_doses, practical_markdown
+from ._practical import adjust_doses, load_practical, practical_markdown
 from ._recommendation import INTENDED_USE, Recommendation
 from ._report import doses_markdown, doses_text, to_markdown, to_text
 from ._scenario import (
@@ -205,7 +205,7 @@ def _dose(args: argparse.Namespace) -> int:
         return 2
     doses = dose_regimen(rid, args.weight, args.height, cat)
     # the label's dose for this organ function replaces the usual one (never both printed)
-    doses = adjust_doses(doses, args.child_pugh, args.crcl)
+    doses = adjust_doses(doses, args.child_pugh, args.crcl, load_practical(cat))
     print(f"{cat.regimens[rid].name} ({rid})\n")
     if args.format == "markdown":
         print(doses_markdown(doses))
