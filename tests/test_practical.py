@@ -13,7 +13,6 @@ import pytest
 from scenario_helpers import scenario
 
 from her2guide import DataError, ScenarioError, load_catalogue, parse_scenario, recommend
-from her2guide import _practical as practical_module
 from her2guide._practical import (
     Practical,
     interactions_for,
@@ -23,6 +22,7 @@ from her2guide._practical import (
     tablet_plan,
     vial_plan,
 )
+from her2guide._practical import load as practical_module
 from her2guide.cli import main
 
 SECOND_LINE = [{"agents": ["trastuzumab", "pertuzumab", "docetaxel"], "stopped": "progression"}]

@@ -15,12 +15,12 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Final
 
-from ._catalogue import Catalogue, DataError, normalise_name
-from ._catalogue.reader import _read as read_toml
-from ._catalogue.reader import _Reader as Reader
-from ._catalogue.reader import _records as records
-from ._catalogue.reader import _unique as unique
-from ._recommendation import ORGAN_START, DoseAmount, RegimenDoses
+from .._catalogue import Catalogue, DataError, normalise_name
+from .._catalogue.reader import _read as read_toml
+from .._catalogue.reader import _Reader as Reader
+from .._catalogue.reader import _records as records
+from .._catalogue.reader import _unique as unique
+from .._recommendation import ORGAN_START, DoseAmount, RegimenDoses
 
 __all__ = [
     "ADJUSTMENT_ACTIONS",

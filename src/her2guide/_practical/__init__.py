@@ -1,0 +1,43 @@
+"""Practical dosing: drug interactions, organ-function adjustments, tablets and vials."""
+
+from .load import (
+    ADJUSTMENT_ACTIONS,
+    CHILD_PUGH_CLASSES,
+    WITHHELD,
+    Adjustment,
+    Interaction,
+    Medicine,
+    Practical,
+    Product,
+    TabletPlan,
+    VialPlan,
+    adjust_doses,
+    interactions_for,
+    load_practical,
+    match_medicines,
+    organ_adjustments,
+    practical_markdown,
+    tablet_plan,
+    vial_plan,
+)
+
+__all__ = [
+    "ADJUSTMENT_ACTIONS",
+    "CHILD_PUGH_CLASSES",
+    "WITHHELD",
+    "Adjustment",
+    "Interaction",
+    "Medicine",
+    "Practical",
+    "Product",
+    "TabletPlan",
+    "VialPlan",
+    "adjust_doses",
+    "interactions_for",
+    "load_practical",
+    "match_medicines",
+    "organ_adjustments",
+    "practical_markdown",
+    "tablet_plan",
+    "vial_plan",
+]
