@@ -62,7 +62,7 @@ def test_diff_counts_cells_the_other_version_cannot_read(tmp_path: Path) -> None
     """An older version that does not know the ``ecog`` field cannot read the cells that set
     it: they are counted as unreadable (not dropped, not compared)."""
     other = _copy(tmp_path)
-    scen = other / "src" / "her2guide" / "_scenario.py"
+    scen = other / "src" / "her2guide" / "_scenario" / "model.py"
     text = scen.read_text("utf-8")
     assert '    "ecog",\n' in text
     scen.write_text(text.replace('    "ecog",\n', "", 1), "utf-8")

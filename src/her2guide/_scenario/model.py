@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Final, cast
 
-from ._catalogue import Catalogue, load_catalogue, normalise_name
-from ._input import InputError, limit, read_source
+from .._catalogue import Catalogue, load_catalogue, normalise_name
+from .._input import InputError, limit, read_source
 
 __all__ = [
     "EarlyTreatment",
