@@ -6,7 +6,14 @@
 """
 
 from .load import load_catalogue, normalise_name
-from .reader import DataError, _read, _Reader, _records, _unique
+from .reader import DataError
+
+# The reader's helpers under their old import path, for data loaders written before the split
+# (new code imports them from ``her2guide._catalogue.reader``).
+from .reader import _read as _read
+from .reader import _Reader as _Reader
+from .reader import _records as _records
+from .reader import _unique as _unique
 from .records import (
     Agent,
     Analysis,
@@ -32,10 +39,6 @@ __all__ = [
     "Statement",
     "ToxicityRule",
     "Trial",
-    "_Reader",
-    "_read",
-    "_records",
-    "_unique",
     "load_catalogue",
     "normalise_name",
 ]
