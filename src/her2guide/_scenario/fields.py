@@ -296,8 +296,8 @@ def _parse_text(c: Collector, data: Mapping[str, Any], fld: str) -> str | None:
 
 # --------------------------------------------------------------------------- the table
 
-#: Every top-level field, in the order of the schema, the navigator form and the unknown-field
-#: message.
+#: Every top-level field, in the order of the schema (which the navigator form follows) and of
+#: the unknown-field message.
 FIELDS: Final[tuple[Field, ...]] = (
     _enum("her2", HER2_VALUES, required="always", description="positive = IHC 3+ or ISH-amplified"),
     _enum("setting", SETTING_VALUES, required="always"),
@@ -309,8 +309,8 @@ FIELDS: Final[tuple[Field, ...]] = (
     _enum("brain_metastases", BRAIN_VALUES, required="in-scope", default="none"),
     _enum("ild_history", ILD_VALUES, required="in-scope", default="none"),
     Field("ild_agent", lambda c, data, fld: c.agent(data, fld), _ild_agent_schema),
-    _number("lvef", LVEF_RANGE, "percent"),
     Field("ecog", _parse_ecog, _ecog_schema),
+    _number("lvef", LVEF_RANGE, "percent"),
     Field("pregnant", _parse_pregnant, lambda cat: {"type": "boolean"}, "in-scope", default=False),
     _number("weight_kg", WEIGHT_RANGE, "kg"),
     _number("height_cm", HEIGHT_RANGE, "cm"),
