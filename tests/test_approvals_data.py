@@ -42,7 +42,7 @@ def test_every_record_resolves(cat: Catalogue) -> None:
 
 def test_a_bad_month_fails_loudly(monkeypatch: pytest.MonkeyPatch) -> None:
     """month = '2020-13' is refused with file, field and the allowed form."""
-    import her2guide._catalogue as catalogue_module
+    import her2guide._catalogue.load as catalogue_module
     import her2guide._decisions as decisions_module
 
     real = catalogue_module._read

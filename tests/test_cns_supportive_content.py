@@ -432,7 +432,7 @@ def test_endocrine_regimen_gets_no_antiemetic_section(capsys: pytest.CaptureFixt
 
 def test_supportive_notes_cover_only_agents_and_statements_that_exist(cat: Catalogue) -> None:
     """Every note links real agents to real statements of a supportive topic."""
-    notes = load_supportive()
+    notes = load_supportive(cat)
     assert {n.topic for n in notes} == {"antiemetic", "ild-monitoring", "diarrhoea"}
     rules = {r.id: r for r in cat.toxicity}
     for n in notes:

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from her2guide import RULES, Catalogue, DataError
-from her2guide import _catalogue as catalogue_module
+from her2guide._catalogue import load as catalogue_module
 from her2guide._dosing import REFERENCES as DOSING_REFERENCES
 from her2guide._practical import load_practical
 
@@ -71,7 +71,7 @@ def test_identifiers_are_well_formed(cat: Catalogue) -> None:
 
 def test_decision_tables_reject_an_unknown_statement(monkeypatch: pytest.MonkeyPatch) -> None:
     """A typo in an option row's statements fails at load time, naming file, record and field."""
-    import her2guide._catalogue as catalogue_module
+    import her2guide._catalogue.load as catalogue_module
     import her2guide._decisions as decisions_module
 
     real = catalogue_module._read

@@ -62,10 +62,11 @@ def test_diff_counts_cells_the_other_version_cannot_read(tmp_path: Path) -> None
     """An older version that does not know the ``ecog`` field cannot read the cells that set
     it: they are counted as unreadable (not dropped, not compared)."""
     other = _copy(tmp_path)
-    scen = other / "src" / "her2guide" / "_scenario.py"
+    scen = other / "src" / "her2guide" / "_scenario" / "fields.py"  # the field table
     text = scen.read_text("utf-8")
-    assert '    "ecog",\n' in text
-    scen.write_text(text.replace('    "ecog",\n', "", 1), "utf-8")
+    row = '    Field("ecog", _parse_ecog, _ecog_schema),\n'
+    assert row in text
+    scen.write_text(text.replace(row, "", 1), "utf-8")
 
     with_ecog = sum("ecog" in _diff.scenario_dict(s) for s in cells(sample=SAMPLE, seed=0))
     assert with_ecog > 0

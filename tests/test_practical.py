@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from scenario_helpers import scenario
 
-from her2guide import DataError, ScenarioError, parse_scenario, recommend
-from her2guide import _practical as practical_module
+from her2guide import DataError, ScenarioError, load_catalogue, parse_scenario, recommend
 from her2guide._practical import (
+    Practical,
     interactions_for,
     load_practical,
     match_medicines,
@@ -22,6 +22,7 @@ from her2guide._practical import (
     tablet_plan,
     vial_plan,
 )
+from her2guide._practical import load as practical_module
 from her2guide.cli import main
 
 SECOND_LINE = [{"agents": ["trastuzumab", "pertuzumab", "docetaxel"], "stopped": "progression"}]
@@ -29,17 +30,21 @@ TTC = "tucatinib-trastuzumab-capecitabine"
 NC = "neratinib-capecitabine"
 
 
+def _p() -> Practical:
+    return load_practical(load_catalogue())
+
+
 def _start(agent: str, child_pugh: str | None = None, crcl: float | None = None) -> set[float]:
     return {
         a.start_dose_mg
-        for a in organ_adjustments(agent, child_pugh, crcl)
+        for a in organ_adjustments(agent, child_pugh, crcl, load_practical(load_catalogue()))
         if a.start_dose_mg is not None
     }
 
 
 def _dose(agent: str, med: str) -> set[float | None]:
-    p = load_practical()
-    return {i.dose_mg for i, _ in interactions_for([agent], [p.medicines[med]])}
+    p = load_practical(load_catalogue())
+    return {i.dose_mg for i, _ in interactions_for([agent], [p.medicines[med]], p)}
 
 
 # --------------------------------------------------------------------------- label figures
@@ -50,7 +55,7 @@ def test_tucatinib_child_pugh_c_starts_at_200_mg_twice_daily() -> None:
     starting dose of TUKYSA is 200 mg orally, twice daily'; no change for A or B."""
     assert {200.0} == _start("tucatinib", "C")
     assert set() == _start("tucatinib", "B")
-    assert {"no-adjustment"} == {a.action for a in organ_adjustments("tucatinib", "A", None)}
+    assert {"no-adjustment"} == {a.action for a in organ_adjustments("tucatinib", "A", None, _p())}
 
 
 def test_tucatinib_with_a_strong_cyp2c8_inhibitor_is_100_mg_twice_daily() -> None:
@@ -62,8 +67,8 @@ def test_tucatinib_with_a_strong_cyp2c8_inhibitor_is_100_mg_twice_daily() -> Non
 def test_tucatinib_with_rifampicin_is_avoided_without_a_dose() -> None:
     """Tukysa US Table 7: 'Avoid concomitant use of TUKYSA with a strong CYP3A inducer or a
     moderate CYP2C8 inducer.' (rifampin is the summary's example)."""
-    p = load_practical()
-    found = interactions_for(["tucatinib"], [p.medicines["rifampicin"]])
+    p = load_practical(load_catalogue())
+    found = interactions_for(["tucatinib"], [p.medicines["rifampicin"]], p)
     assert [(i.id, i.dose_mg) for i, _ in found] == [("tucatinib-inducers", None)]
     assert "Avoid" in found[0][0].action
 
@@ -73,7 +78,7 @@ def test_tucatinib_severe_renal_impairment_threshold_is_below_30() -> None:
     combination with capecitabine and trastuzumab is not recommended.' 30 itself is not 'less than 30'."""
 
     def actions(crcl: float) -> set[str]:
-        return {a.action for a in organ_adjustments("tucatinib", None, crcl)}
+        return {a.action for a in organ_adjustments("tucatinib", None, crcl, _p())}
 
     assert "not-recommended" in actions(29.9)
     assert "not-recommended" not in actions(30)
@@ -84,7 +89,7 @@ def test_neratinib_child_pugh_c_differs_us_and_eu() -> None:
     EU: 'Treatment of patients with Child-Pugh C hepatic impairment is contraindicated.'"""
     got = {
         (a.jurisdiction, a.action, a.start_dose_mg)
-        for a in organ_adjustments("neratinib", "C", None)
+        for a in organ_adjustments("neratinib", "C", None, _p())
     }
     assert {("US", "reduce-starting-dose", 80.0), ("EU", "contraindicated", None)} == got
 
@@ -99,9 +104,9 @@ def test_lapatinib_hepatic_and_cyp3a4_doses() -> None:
 
 def test_capecitabine_interactions_with_warfarin_and_phenytoin() -> None:
     """Xeloda US 7.2: 'Monitor INR more frequently ...'; 'Closely monitor phenytoin levels ...'."""
-    p = load_practical()
+    p = load_practical(load_catalogue())
     meds = [p.medicines["warfarin"], p.medicines["phenytoin"]]
-    got = {(i.id, m.id) for i, m in interactions_for(["capecitabine"], meds)}
+    got = {(i.id, m.id) for i, m in interactions_for(["capecitabine"], meds, p)}
     assert {
         ("capecitabine-vitamin-k-antagonists", "warfarin"),
         ("capecitabine-phenytoin", "phenytoin"),
@@ -110,9 +115,9 @@ def test_capecitabine_interactions_with_warfarin_and_phenytoin() -> None:
 
 def test_neratinib_acid_reducing_agents_are_avoided() -> None:
     """Nerlynx US summary: 'Avoid concomitant PPIs, H2-receptor antagonists'."""
-    p = load_practical()
+    p = load_practical(load_catalogue())
     for med in ("omeprazole", "famotidine"):
-        assert [i.id for i, _ in interactions_for(["neratinib"], [p.medicines[med]])] == [
+        assert [i.id for i, _ in interactions_for(["neratinib"], [p.medicines[med]], p)] == [
             "neratinib-acid-reducing"
         ]
 
@@ -131,7 +136,7 @@ def test_neratinib_acid_reducing_agents_are_avoided() -> None:
 )
 def test_tablet_and_vial_strengths(agent: str, strengths: tuple[float, ...]) -> None:
     """Strengths as the cited labels print them."""
-    assert strengths == tuple(sorted(load_practical().products[agent].strengths_mg))
+    assert strengths == tuple(sorted(load_practical(load_catalogue()).products[agent].strengths_mg))
 
 
 def test_every_number_in_the_data_is_in_its_quote() -> None:
@@ -140,7 +145,7 @@ def test_every_number_in_the_data_is_in_its_quote() -> None:
     def shown(n: float) -> set[str]:
         return {f"{n:g} mg", f"{n:g}mg", f"{n:,g} mg"}
 
-    p = load_practical()
+    p = load_practical(load_catalogue())
     for a in p.adjustments:
         if a.start_dose_mg is not None:
             assert any(s in a.quote for s in shown(a.start_dose_mg)), a.id
@@ -220,7 +225,7 @@ def test_loader_names_file_record_field_value_and_allowed(
     _broken(monkeypatch, file, edit)
     try:
         with pytest.raises(DataError) as exc:
-            load_practical()
+            load_practical(load_catalogue())
     finally:
         monkeypatch.undo()
         load_practical.cache_clear()
@@ -235,7 +240,7 @@ def test_loader_rejects_unknown_fields(monkeypatch: pytest.MonkeyPatch) -> None:
     _broken(monkeypatch, "organ_function.toml", lambda d: d["adjustment"][0].update(dose=1))
     try:
         with pytest.raises(DataError, match=r"unknown field\(s\) \['dose'\]"):
-            load_practical()
+            load_practical(load_catalogue())
     finally:
         monkeypatch.undo()
         load_practical.cache_clear()
@@ -282,7 +287,7 @@ def test_bad_scenario_fields_name_field_value_and_allowed(
 
 def test_unknown_medicine_names_are_not_an_error() -> None:
     """Unknown names are reported by the engine, never rejected by the parser."""
-    known, unknown = match_medicines(["ST. JOHN'S WORT", "zzz-not-a-drug"])
+    known, unknown = match_medicines(["ST. JOHN'S WORT", "zzz-not-a-drug"], _p())
     assert ([m.id for _, m in known], unknown) == (["st-johns-wort"], ("zzz-not-a-drug",))
 
 
@@ -449,8 +454,8 @@ def test_ORGAN_HEPATIC_child_pugh_c_dose_is_the_labels_start_not_the_usual_dose(
 def test_lapatinib_child_pugh_statement_is_about_the_capecitabine_combination_only() -> None:
     """The Tykerb 750 mg/day statement is written for lapatinib with capecitabine; it is not
     applied to lapatinib + trastuzumab (whose dose is not recorded at all)."""
-    assert organ_adjustments("lapatinib", "C", None, regimen="lapatinib-trastuzumab") == ()
-    assert [a.start_dose_mg for a in organ_adjustments("lapatinib", "C", None)] == [750]
+    assert organ_adjustments("lapatinib", "C", None, _p(), regimen="lapatinib-trastuzumab") == ()
+    assert [a.start_dose_mg for a in organ_adjustments("lapatinib", "C", None, _p())] == [750]
 
 
 def test_ORGAN_RENAL_crcl_below_30_withholds_tucatinib_and_caps_its_regimen() -> None:
@@ -505,4 +510,4 @@ def test_INTERACTION_CONCOMITANT_silence_is_not_reassurance() -> None:
     )
     alert = next(a for a in rec.alerts if a.code == "drug-interaction")
     assert "not shown to be safe" in alert.message
-    assert any("CYP3A4 inducers" in w for _, w in load_practical().not_recorded)
+    assert any("CYP3A4 inducers" in w for _, w in load_practical(load_catalogue()).not_recorded)

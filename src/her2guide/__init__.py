@@ -12,10 +12,11 @@ False
 
 from typing import Any
 
+from . import _report as _report  # installs Recommendation.to_markdown (records import no report)
 from ._catalogue import Catalogue, DataError, load_catalogue
 from ._dosing import bsa_mosteller, dose_regimen
 from ._engine import RULES, Rule, classify_line, recommend
-from ._model import (
+from ._recommendation import (
     INTENDED_USE,
     Alert,
     Exclusion,

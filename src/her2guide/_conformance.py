@@ -23,7 +23,7 @@ import zipfile
 from pathlib import Path
 from typing import Any, Final
 
-from ._model import INTENDED_USE
+from ._recommendation import INTENDED_USE
 
 __all__ = [
     "CHECKS",

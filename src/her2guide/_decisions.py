@@ -15,10 +15,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
-from ._catalogue import DataError
-from ._catalogue import _read as read_toml
-from ._catalogue import _Reader as Reader
-from ._catalogue import _records as records
+from ._catalogue.reader import DataError
+from ._catalogue.reader import _read as read_toml
+from ._catalogue.reader import _Reader as Reader
+from ._catalogue.reader import _records as records
 
 __all__ = [
     "CAP_CONDITIONS",

@@ -6,7 +6,7 @@ import math
 from typing import Final
 
 from ._catalogue import Catalogue, Component, Regimen, load_catalogue
-from ._model import ComponentDose, DoseAmount, RegimenDoses
+from ._recommendation import ComponentDose, DoseAmount, RegimenDoses
 
 __all__ = ["REFERENCES", "ROUNDING", "bsa_mosteller", "dose_regimen"]
 
@@ -52,10 +52,19 @@ def _amount(
     return DoseAmount(label, per, unit, _round_mg(per * bsa), f"{per:g} mg/m² × {bsa:.2f} m²")
 
 
-def _component(c: Component, weight: float | None, bsa: float | None) -> ComponentDose:
+def _component(c: Component, name: str, weight: float | None, bsa: float | None) -> ComponentDose:
     if c.dose is None:
         return ComponentDose(
-            c.agent, c.route, c.schedule, None, None, (), c.reduction_note, c.choice, c.dose_note
+            c.agent,
+            c.route,
+            c.schedule,
+            None,
+            None,
+            (),
+            c.reduction_note,
+            c.choice,
+            c.dose_note,
+            name,
         )
     loading = (
         _amount("loading dose", c.loading_dose, c.unit, weight, bsa)
@@ -77,6 +86,7 @@ def _component(c: Component, weight: float | None, bsa: float | None) -> Compone
         c.reduction_note,
         c.choice,
         "",
+        name,
     )
 
 
@@ -96,7 +106,8 @@ def dose_regimen(
         >>> d.components[0].maintenance.amount_mg, [r.amount_mg for r in d.components[0].reductions]
         (335.0, [273.0, 198.0])
     """
-    reg = (catalogue or load_catalogue()).regimen(regimen) if isinstance(regimen, str) else regimen
+    cat = catalogue or load_catalogue()  # the public edge: load here, pass down
+    reg = cat.regimen(regimen) if isinstance(regimen, str) else regimen
     bsa = bsa_mosteller(weight_kg, height_cm) if weight_kg and height_cm else None
     missing: list[str] = []
     units = {c.unit for c in reg.components if c.dose is not None}
@@ -109,7 +120,9 @@ def dose_regimen(
         weight_kg=weight_kg,
         height_cm=height_cm,
         bsa_m2=bsa,
-        components=tuple(_component(c, weight_kg, bsa) for c in reg.components),
+        components=tuple(
+            _component(c, cat.agents[c.agent].name, weight_kg, bsa) for c in reg.components
+        ),
         rounding=ROUNDING,
         missing=tuple(missing),
     )

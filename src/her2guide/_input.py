@@ -7,40 +7,12 @@ from __future__ import annotations
 
 import json
 import sys
-import tomllib
-from collections.abc import Mapping
-from functools import lru_cache
-from importlib import resources
 from pathlib import Path
-from typing import IO, Any, Final
+from typing import IO, Any
 
-__all__ = ["LIMITS", "limit", "parse_text", "read_source"]
+from ._limits import _MAX_INT_DIGITS, LIMITS, InputError, limit
 
-_MAX_INT_DIGITS: Final = 30
-
-
-@lru_cache(maxsize=1)
-def _limits() -> Mapping[str, int]:
-    text = resources.files("her2guide").joinpath("data", "limits.toml").read_text(encoding="utf-8")
-    doc = tomllib.loads(text)
-    out: dict[str, int] = {}
-    for rec in doc.get("limit", []):
-        if set(rec) != {"id", "value", "reason"} or not isinstance(rec["value"], int):
-            raise ValueError(f"limits.toml: bad [[limit]] record {rec!r}; need id, value, reason")
-        out[rec["id"]] = rec["value"]
-    return out
-
-
-LIMITS: Final = _limits()
-
-
-def limit(name: str) -> int:
-    """The value of one limit from ``data/limits.toml``."""
-    return LIMITS[name]
-
-
-class InputError(ValueError):
-    """The input could not be read or parsed; ``message`` says why (no field yet)."""
+__all__ = ["LIMITS", "InputError", "limit", "parse_text", "read_source"]
 
 
 def _json_depth(text: str) -> None:

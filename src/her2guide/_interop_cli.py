@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ._input import InputError, read_source
-from ._model import Recommendation
+from ._recommendation import Recommendation
 from ._scenario import Problem, ScenarioError, parse_scenario
 
 __all__ = ["add_interop_commands", "recommend_any", "run_interop_command"]
@@ -103,7 +103,7 @@ def _port(text: str) -> int:
 
 def run_interop_command(args: argparse.Namespace) -> int:
     """Run ``serve`` or ``export-tests``; errors exit 2 with one line naming the problem."""
-    from ._model import INTENDED_USE
+    from ._recommendation import INTENDED_USE
 
     if args.command == "export-tests":
         from ._conformance import ConformanceError, export_vectors

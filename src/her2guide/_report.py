@@ -1,9 +1,20 @@
-"""Readable reports of a recommendation: Markdown (notebooks, CLI) and plain text (CLI)."""
+"""Readable reports of a recommendation: Markdown (notebooks, CLI) and plain text (CLI).
+
+Pure functions of the output records: every name shown (regimen, agent, reference label) is
+carried by the records, so no report reloads the catalogue.
+"""
 
 from __future__ import annotations
 
-from ._catalogue import Catalogue, load_catalogue
-from ._model import INTENDED_USE, ORGAN_START, DoseAmount, Option, Recommendation, RegimenDoses
+from ._recommendation import (
+    INTENDED_USE,
+    ORGAN_START,
+    DoseAmount,
+    Option,
+    Recommendation,
+    RegimenDoses,
+    install_markdown,
+)
 
 __all__ = ["doses_markdown", "doses_text", "to_markdown", "to_text"]
 
@@ -32,16 +43,15 @@ def _dose_head(d: RegimenDoses) -> list[str]:
     return head
 
 
-def doses_markdown(d: RegimenDoses, cat: Catalogue | None = None) -> str:
+def doses_markdown(d: RegimenDoses) -> str:
     """A Markdown table of calculated doses for one regimen."""
-    cat = cat or load_catalogue()
     head = _dose_head(d)
     rows = [
         "| Agent | Route | Loading | Dose | Dose-reduction levels | Schedule |",
         "|---|---|---|---|---|---|",
     ]
     for c in d.components:
-        name = cat.agents[c.agent].name + (f" (or: {c.choice})" if c.choice else "")
+        name = c.agent_name + (f" (or: {c.choice})" if c.choice else "")
         if c.maintenance is None:
             rows.append(f"| {name} | {c.route} | — | {c.note} | — | {c.schedule} |")
             continue
@@ -62,7 +72,6 @@ def _plain(a: DoseAmount | None) -> str:
 
 def doses_text(
     d: RegimenDoses,
-    cat: Catalogue | None = None,
     *,
     field_names: dict[str, str] | None = None,
 ) -> str:
@@ -70,11 +79,10 @@ def doses_text(
 
     ``field_names`` renames the scenario fields named in ``missing`` (e.g. the CLI's flags).
     """
-    cat = cat or load_catalogue()
     head = _dose_head(d)
     out = [", ".join(head), ""] if head else []
     for c in d.components:
-        name = cat.agents[c.agent].name + (f" (or: {c.choice})" if c.choice else "")
+        name = c.agent_name + (f" (or: {c.choice})" if c.choice else "")
         out.append(f"{name} — {c.route}, {c.schedule}")
         if c.maintenance is None:
             out.append(f"    {c.note}")
@@ -94,7 +102,7 @@ def doses_text(
     return text
 
 
-def _option_md(o: Option, cat: Catalogue) -> list[str]:
+def _option_md(o: Option) -> list[str]:
     lines = [f"### {o.name} — *{o.tier}*", ""]
     lines += [f"- {w}" for w in o.why]
     if o.support:
@@ -104,15 +112,13 @@ def _option_md(o: Option, cat: Catalogue) -> list[str]:
     if o.notes:
         lines += ["", *(f"- *Note:* {n}" for n in o.notes)]
     if o.doses is not None:
-        lines += ["", doses_markdown(o.doses, cat)]
-    cites = ", ".join(cat.references[c].short for c in o.citations if c in cat.references)
+        lines += ["", doses_markdown(o.doses)]
+    cites = ", ".join(o.citation_labels)
     lines += ["", f"<small>Sources: {cites}</small>", ""]
     return lines
 
 
-def to_markdown(
-    rec: Recommendation, catalogue: Catalogue | None = None, *, trace: bool = True
-) -> str:
+def to_markdown(rec: Recommendation, *, trace: bool = True) -> str:
     """Render a recommendation as Markdown for a clinician.
 
     Examples:
@@ -121,7 +127,6 @@ def to_markdown(
         >>> md.splitlines()[0]
         '**Out of scope.** HER2-negative disease is treated by hormone-receptor status and other biomarkers; her2guide does not cover it.'
     """
-    cat = catalogue or load_catalogue()
     if not rec.in_scope:
         reason = (
             rec.scope_reason.split(". ", 1)[-1]
@@ -137,7 +142,7 @@ def to_markdown(
             "Line by source: " + ", ".join(f"{k} {v}" for k, v in rec.line_by_source.items()) + "."
         )
         out.append("")
-    pref = ", ".join(cat.regimens[r].name for r in rec.preferred) or "none (see alerts)"
+    pref = ", ".join(o.name for o in rec.options if o.tier == "preferred") or "none (see alerts)"
     out += [f"**Preferred:** {pref}", ""]
     if rec.alerts:
         out += ["**Alerts**", ""]
@@ -146,12 +151,10 @@ def to_markdown(
     if rec.options and rec.ordering:
         out += [f"*{rec.ordering}*", ""]
     for o in rec.options:
-        out += _option_md(o, cat)
+        out += _option_md(o)
     if rec.excluded:
         out += ["**Set aside**", "", "| Regimen | Why | Rule |", "|---|---|---|"]
-        out += [
-            f"| {cat.regimens[e.regimen].name} | {e.reason} | `{e.rule}` |" for e in rec.excluded
-        ]
+        out += [f"| {e.name} | {e.reason} | `{e.rule}` |" for e in rec.excluded]
         out.append("")
     if trace:
         out += ["**Rules that fired**", ""]
@@ -161,9 +164,8 @@ def to_markdown(
     return "\n".join(out)
 
 
-def to_text(rec: Recommendation, catalogue: Catalogue | None = None) -> str:
+def to_text(rec: Recommendation) -> str:
     """Render a recommendation as plain text for a terminal."""
-    cat = catalogue or load_catalogue()
     out = [f"her2guide — {INTENDED_USE}", ""]
     if not rec.in_scope:
         out += ["OUT OF SCOPE", f"  {rec.scope_reason}"]
@@ -174,7 +176,7 @@ def to_text(rec: Recommendation, catalogue: Catalogue | None = None) -> str:
     out.append(f"  prior metastatic lines, any kind: {rec.prior_metastatic_lines}")
     if rec.line_by_source:
         out.append("  by source: " + ", ".join(f"{k} {v}" for k, v in rec.line_by_source.items()))
-    pref = ", ".join(cat.regimens[r].name for r in rec.preferred) or "none"
+    pref = ", ".join(o.name for o in rec.options if o.tier == "preferred") or "none"
     out += [f"Preferred: {pref}", ""]
     if rec.alerts:
         out.append("ALERTS")
@@ -204,10 +206,13 @@ def to_text(rec: Recommendation, catalogue: Catalogue | None = None) -> str:
                     else ""
                 )
                 shown = f"{load}{amt:g} mg" if amt is not None else c.maintenance.basis
-                out.append(f"              dose {cat.agents[c.agent].name}: {shown} ({c.schedule})")
+                out.append(f"              dose {c.agent_name}: {shown} ({c.schedule})")
     if rec.excluded:
         out += ["", "SET ASIDE"]
         out += [f"  {e.regimen}: {e.reason} [{e.rule}]" for e in rec.excluded]
     out += ["", "RULES THAT FIRED"]
     out += [f"  {t.rule}: {t.finding}" for t in rec.trace]
     return "\n".join(out)
+
+
+install_markdown(to_markdown)  # behind Recommendation.to_markdown (the records import no report)

@@ -26,7 +26,7 @@ from starlette.exceptions import HTTPException
 
 from ._catalogue import load_catalogue
 from ._input import limit
-from ._model import INTENDED_USE, Alert, Recommendation
+from ._recommendation import INTENDED_USE, Alert, Recommendation
 from ._scenario import Problem, ScenarioError
 
 __all__ = [

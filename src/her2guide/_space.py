@@ -25,7 +25,7 @@ from typing import Final, cast
 
 from ._catalogue import Catalogue, load_catalogue
 from ._history import add_months
-from ._model import Recommendation
+from ._recommendation import Recommendation
 from ._scenario import EarlyTreatment, MetastaticLine, Scenario
 
 __all__ = ["INVARIANTS", "Invariant", "SpaceResult", "cells", "check_space", "space_size"]

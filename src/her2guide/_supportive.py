@@ -9,13 +9,12 @@ catalogue, so a typo fails at load time. :func:`supportive_markdown` is what
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Final
 
-from ._catalogue import Catalogue, load_catalogue
-from ._catalogue import _read as read_toml
-from ._catalogue import _Reader as Reader
-from ._catalogue import _records as records
+from ._catalogue import Catalogue
+from ._catalogue.reader import _read as read_toml
+from ._catalogue.reader import _Reader as Reader
+from ._catalogue.reader import _records as records
 
 __all__ = ["TOPICS", "SupportiveNote", "load_supportive", "supportive_markdown"]
 
@@ -66,38 +65,33 @@ def _load(cat: Catalogue, file: str = "supportive.toml") -> tuple[SupportiveNote
     return tuple(out)
 
 
-@lru_cache(maxsize=1)
-def _packaged() -> tuple[SupportiveNote, ...]:
-    return _load(load_catalogue())
-
-
-def load_supportive(cat: Catalogue | None = None) -> tuple[SupportiveNote, ...]:
-    """The supportive-care notes, validated against ``cat`` (default: the packaged data).
+def load_supportive(cat: Catalogue) -> tuple[SupportiveNote, ...]:
+    """The supportive-care notes, validated against ``cat``.
 
     Raises:
         DataError: an unknown field, topic, agent or statement ID.
     """
-    return _packaged() if cat is None else _load(cat)
+    return _load(cat)
 
 
-def supportive_markdown(regimen_id: str, cat: Catalogue | None = None) -> str:
+def supportive_markdown(regimen_id: str, cat: Catalogue) -> str:
     """The regimen's notes and the supportive-care statements for its agents, as Markdown.
 
     Returns an empty string when there is nothing to add. Agents without a recorded
     statement (e.g. endocrine agents) get no supportive-care heading.
 
-    >>> "highly emetogenic" in supportive_markdown("trastuzumab-deruxtecan")
+    >>> from her2guide import load_catalogue
+    >>> "highly emetogenic" in supportive_markdown("trastuzumab-deruxtecan", load_catalogue())
     True
-    >>> "Emetic risk" in supportive_markdown("endocrine-alone")
+    >>> "Emetic risk" in supportive_markdown("endocrine-alone", load_catalogue())
     False
     """
-    cat = cat or load_catalogue()
     reg = cat.regimen(regimen_id)
     agents = [c.agent for c in reg.components]
     out: list[str] = []
     if reg.notes:
         out += ["**Notes**", "", *(f"- {n}" for n in reg.notes), ""]
-    notes = load_supportive(None if cat is load_catalogue() else cat)
+    notes = load_supportive(cat)
     for topic, heading in TOPICS.items():
         lines = []
         for note in notes:

@@ -31,7 +31,7 @@ from typing import Final
 
 from ._catalogue import Catalogue, load_catalogue
 from ._engine import RULES
-from ._model import Recommendation
+from ._recommendation import Recommendation
 from ._scenario import MetastaticLine, Scenario
 from ._space import AS_OF, ILD, _early_patterns, _histories
 from ._space import _scenario as space_scenario

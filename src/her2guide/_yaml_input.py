@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from ._input import _MAX_INT_DIGITS, InputError, limit
+from ._limits import _MAX_INT_DIGITS, InputError, limit
 
 __all__ = ["parse_yaml"]
 

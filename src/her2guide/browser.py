@@ -26,10 +26,10 @@ import re
 from collections.abc import Mapping
 from typing import Any, Final
 
-from ._catalogue import Catalogue, load_catalogue
+from ._catalogue import load_catalogue
 from ._engine import RULES, recommend
 from ._input import InputError, limit, parse_text
-from ._model import INTENDED_USE, Recommendation
+from ._recommendation import INTENDED_USE, Recommendation
 from ._report import to_markdown
 from ._scenario import _MISSING, Problem, ScenarioError, parse_scenario
 
@@ -45,17 +45,16 @@ def _cli_json(rec: Recommendation) -> str:
     return json.dumps(rec.to_dict(), indent=2, ensure_ascii=False) + "\n"
 
 
-def linked_markdown(rec: Recommendation, cat: Catalogue | None = None) -> str:
+def linked_markdown(rec: Recommendation) -> str:
     """``--format markdown`` with each rule ID linked to its section of the algorithm page
     and each source name linked to its entry on the references page."""
-    cat = cat or load_catalogue()
-    md = to_markdown(rec, cat)
+    md = to_markdown(rec)
     for o in rec.options:
-        refs = [cat.references[c] for c in o.citations if c in cat.references]
-        plain = "<small>Sources: " + ", ".join(r.short for r in refs) + "</small>"
+        refs = tuple(zip(o.citations, o.citation_labels, strict=True))
+        plain = "<small>Sources: " + ", ".join(label for _, label in refs) + "</small>"
         linked = (
             "<small>Sources: "
-            + ", ".join(f"[{r.short}]({REFERENCES_PAGE}#{r.id})" for r in refs)
+            + ", ".join(f"[{label}]({REFERENCES_PAGE}#{rid})" for rid, label in refs)
             + "</small>"
         )
         md = md.replace(plain, linked, 1)
@@ -150,14 +149,15 @@ def evaluate(scenario_json: str, today: str) -> str:
             raise InputError("must be a JSON object of scenario fields")
         if "as_of" not in data:
             data = {**data, "as_of": dt.date.fromisoformat(today)}
-        scenario = parse_scenario(data)
+        cat = load_catalogue()  # the edge: loaded once here, passed down
+        scenario = parse_scenario(data, cat)
     except InputError as exc:
         out["problems"] = [_problem("(scenario)", _MISSING, str(exc))]
         return json.dumps(out, ensure_ascii=False)
     except ScenarioError as exc:
         out["problems"] = [_problem(p.field, p.value, p.message) for p in exc.problems]
         return json.dumps(out, ensure_ascii=False)
-    rec = recommend(scenario)
+    rec = recommend(scenario, cat)
     shown = {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in data.items()}
     out.update(
         state="done",

@@ -17,8 +17,8 @@ from collections.abc import Callable, Sequence
 from ._catalogue import Catalogue, load_catalogue, normalise_name
 from ._dosing import dose_regimen
 from ._engine import recommend
-from ._model import INTENDED_USE, Recommendation
-from ._practical import adjust_doses, practical_markdown
+from ._practical import adjust_doses, load_practical, practical_markdown
+from ._recommendation import INTENDED_USE, Recommendation
 from ._report import doses_markdown, doses_text, to_markdown, to_text
 from ._scenario import (
     CRCL_RANGE,
@@ -205,14 +205,12 @@ def _dose(args: argparse.Namespace) -> int:
         return 2
     doses = dose_regimen(rid, args.weight, args.height, cat)
     # the label's dose for this organ function replaces the usual one (never both printed)
-    doses = adjust_doses(doses, args.child_pugh, args.crcl)
+    doses = adjust_doses(doses, args.child_pugh, args.crcl, load_practical(cat))
     print(f"{cat.regimens[rid].name} ({rid})\n")
     if args.format == "markdown":
-        print(doses_markdown(doses, cat))
+        print(doses_markdown(doses))
     else:
-        print(
-            doses_text(doses, cat, field_names={"weight_kg": "--weight", "height_cm": "--height"})
-        )
+        print(doses_text(doses, field_names={"weight_kg": "--weight", "height_cm": "--height"}))
     practical = practical_markdown(doses, cat, child_pugh=args.child_pugh, crcl=args.crcl)
     supportive = supportive_markdown(rid, cat)  # notes and supportive care (issue 11)
     for extra in (practical, supportive):

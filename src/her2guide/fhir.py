@@ -29,7 +29,7 @@ from importlib import resources
 from typing import Any, Final
 
 from ._catalogue import Catalogue, load_catalogue, normalise_name
-from ._model import Alert, Recommendation
+from ._recommendation import Alert, Recommendation
 from ._scenario import _MISSING, Problem, Scenario, ScenarioError, parse_scenario
 
 __all__ = [

@@ -5,7 +5,8 @@ catalogue, never typed into the notebook. A :class:`Notebook` remembers what was
 the notebook can end with its reference list.
 
 Examples:
-    >>> nb = Notebook()
+    >>> from her2guide import load_catalogue
+    >>> nb = Notebook(load_catalogue())
     >>> nb.short("trastuzumab-pertuzumab-taxane")
     'THP'
     >>> nb.cite("asco-2022").startswith("[ASCO 2022")
@@ -19,7 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from ._catalogue import Catalogue, load_catalogue
-from ._model import Recommendation
+from ._recommendation import Recommendation
 
 __all__ = [
     "Compare",
@@ -84,8 +85,8 @@ class Comparison:
 class Notebook:
     """Citation-aware rendering of her2guide's data for one notebook."""
 
-    def __init__(self, catalogue: Catalogue | None = None) -> None:
-        self.catalogue = catalogue or load_catalogue()
+    def __init__(self, catalogue: Catalogue) -> None:
+        self.catalogue = catalogue
         #: Reference IDs in order of first citation.
         self.cited: list[str] = []
 
@@ -147,7 +148,7 @@ class Notebook:
 # references that notebook cited.
 
 #: The notebook's helper (one per kernel).
-nb: Notebook = Notebook()
+nb: Notebook = Notebook(load_catalogue())  # the edge: the one load of this kernel
 #: The clinical data the notebook renders.
 cat: Catalogue = nb.catalogue
 cite = nb.cite

@@ -22,8 +22,8 @@ from typing import Any, Final, cast
 from .._catalogue import Catalogue, Regimen, load_catalogue
 from .._dosing import dose_regimen
 from .._history import classify_agents, read_history
-from .._model import Exclusion, Option, Recommendation, Support, TraceStep
 from .._practical import adjust_doses, load_practical
+from .._recommendation import Exclusion, Option, Recommendation, Support, TraceStep
 from .._scenario import Scenario, parse_scenario
 from . import caveats, line, options, practical, prior, safety, scope
 from .core import TIER_RANK, Cand, EngineError, Rule, State, Working
@@ -190,8 +190,9 @@ def _not_listed(cat: Catalogue, table: int, where: str, rule_id: str) -> tuple[E
                 (table, rid), f"not listed for {where} by ASCO 2022, NCCN or the labels"
             ),
             rule_id,
+            reg.name,
         )
-        for rid in cat.regimens
+        for rid, reg in cat.regimens.items()
     )
 
 
@@ -214,8 +215,9 @@ def _built(
         why=tuple(dict.fromkeys(why)),
         support=tuple(sup[s] for s in support),
         trials=reg.trials,
-        citations=_citations(cat, rid, support),
+        citations=(cites := _citations(cat, rid, support)),
         notes=(*notes, *reg.notes),
+        citation_labels=tuple(cat.references[c].short for c in cites),
     )
 
 

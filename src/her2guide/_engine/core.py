@@ -17,7 +17,7 @@ from typing import Final, cast
 
 from .._catalogue import Catalogue
 from .._history import History
-from .._model import TIERS, Alert, Exclusion, TraceStep
+from .._recommendation import TIERS, Alert, Exclusion, TraceStep
 from .._scenario import Scenario
 
 __all__ = ["TIER_RANK", "Cand", "EngineError", "Rule", "State", "Working", "rule"]
@@ -270,7 +270,9 @@ class State:
     def exclude(self, regimen: str, reason: str) -> None:
         self.cands.pop(regimen, None)
         if regimen not in self.excluded:
-            self.excluded[regimen] = _exclusion(regimen, reason, self.rule.id if self.rule else "")
+            rule = self.rule.id if self.rule else ""
+            name = self.cat.regimens[regimen].name
+            self.excluded[regimen] = _exclusion(regimen, reason, rule, name)
 
     def note(self, regimen: str, text: str) -> None:
         c = self._mine(regimen)

@@ -1,8 +1,15 @@
-"""The recommendation returned by the engine: frozen records with a JSON form."""
+"""The recommendation returned by the engine: frozen output records with a JSON form.
+
+Records carry their display names (regimen and agent names, reference labels), so the
+reports (:mod:`her2guide._report`) render them without the catalogue. This module imports
+no report: the Markdown renderer behind :meth:`Recommendation.to_markdown` is installed by
+``_report`` when the package is imported (see :func:`install_markdown`).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, fields, is_dataclass
 from typing import Any, Final
 
@@ -17,6 +24,7 @@ __all__ = [
     "RegimenDoses",
     "Support",
     "TraceStep",
+    "install_markdown",
 ]
 
 INTENDED_USE: Final = (
@@ -79,6 +87,8 @@ class ComponentDose:
     reduction_note: str
     choice: str
     note: str
+    #: the agent's display name (e.g. "Trastuzumab deruxtecan"), so reports need no catalogue
+    agent_name: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +117,8 @@ class Option:
     trials: tuple[str, ...]
     citations: tuple[str, ...]
     notes: tuple[str, ...]
+    #: the short label of each reference in ``citations``, in the same order (e.g. "ASCO 2022")
+    citation_labels: tuple[str, ...]
     doses: RegimenDoses | None = None
 
 
@@ -117,6 +129,8 @@ class Exclusion:
     regimen: str
     reason: str
     rule: str
+    #: the regimen's display name, so reports need no catalogue
+    name: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,9 +190,7 @@ class Recommendation:
 
     def to_markdown(self) -> str:
         """A readable Markdown report (what the CLI's ``--format markdown`` prints)."""
-        from ._report import to_markdown
-
-        return to_markdown(self)
+        return _MARKDOWN[0](self)
 
     def _repr_markdown_(self) -> tuple[str, dict[str, Any]]:
         # Jupyter shows the report; the metadata lets the docs link scenarios to rules.
@@ -208,3 +220,17 @@ class Recommendation:
         out: dict[str, Any] = _jsonable(self)
         out["preferred"] = list(self.preferred)
         return out
+
+
+#: The Markdown renderer of a recommendation (one slot, filled by :func:`install_markdown`).
+_MARKDOWN: list[Callable[[Recommendation], str]] = []
+
+
+def install_markdown(render: Callable[[Recommendation], str]) -> None:
+    """Make ``render`` the renderer behind :meth:`Recommendation.to_markdown`.
+
+    ``her2guide._report`` calls this once when it is imported, and ``her2guide/__init__``
+    imports it, so the records never import the reports (the flow is recommendation →
+    reports, never back).
+    """
+    _MARKDOWN[:] = [render]

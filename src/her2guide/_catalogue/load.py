@@ -1,304 +1,38 @@
-"""Frozen, validated catalogue of clinical content, loaded from ``her2guide/data/*.toml``.
+"""The catalogue loader: reads ``her2guide/data/*.toml`` into frozen, cross-checked records.
 
-This module is the only code that reads the data files. It fails loudly: every problem
-names the file, the record, the field, the bad value and what is allowed.
+This is the only code that reads the catalogue's data files (through the strict reader of
+:mod:`her2guide._catalogue.reader`). It fails loudly: every problem names the file, the
+record, the field, the bad value and what is allowed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
-import re
-import tomllib
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from functools import lru_cache
-from importlib import resources
-from typing import TYPE_CHECKING, Any, Final
+from typing import Final
 
-if TYPE_CHECKING:
-    from ._decisions import Decisions
-
-__all__ = [
-    "Agent",
-    "Analysis",
-    "Catalogue",
-    "Component",
-    "DataError",
-    "Figure",
-    "Reference",
-    "Regimen",
-    "Statement",
-    "ToxicityRule",
-    "Trial",
-    "load_catalogue",
-]
-
-UNITS: Final = ("mg", "mg/kg", "mg/m2")
-ROUTES: Final = ("IV", "oral", "SC", "IM")
-AGENT_KINDS: Final = (
-    "her2-antibody",
-    "her2-adc",
-    "her2-tki",
-    "chemotherapy",
-    "endocrine",
-    "cdk46-inhibitor",
+from .reader import DataError, _norm, _read, _Reader, _records, _unique
+from .records import (
+    AGENT_KINDS,
+    PARTNER_KINDS,
+    REFERENCE_KINDS,
+    ROUTES,
+    UNITS,
+    Agent,
+    Analysis,
+    Catalogue,
+    Component,
+    Figure,
+    Reference,
+    Regimen,
+    Statement,
+    ToxicityRule,
+    Trial,
 )
-REFERENCE_KINDS: Final = ("trial", "guideline", "label", "regulatory", "score", "review", "method")
-PARTNER_KINDS: Final = ("chemotherapy", "endocrine")
-_ID = re.compile(r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$")
 
-
-class DataError(ValueError):
-    """A data file broke its own grammar. The message names file, record, field and value."""
-
-
-@dataclass(frozen=True, slots=True)
-class Agent:
-    id: str
-    name: str
-    kind: str
-    her2_directed: bool
-    synonyms: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Reference:
-    id: str
-    kind: str
-    short: str
-    citation: str
-    year: int
-    url: str
-    doi: str = ""
-    pmid: str = ""
-    verified: tuple[str, ...] = ()
-    note: str = ""
-
-    @property
-    def link(self) -> str:
-        """The best link for a reader: DOI, then PubMed, then the source page."""
-        if self.doi:
-            return f"https://doi.org/{self.doi}"
-        if self.pmid:
-            return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/"
-        return self.url
-
-
-@dataclass(frozen=True, slots=True)
-class Figure:
-    endpoint: str
-    result: str
-
-
-@dataclass(frozen=True, slots=True)
-class Analysis:
-    id: str
-    label: str
-    reference: str
-    figures: tuple[Figure, ...]
-    follow_up: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Trial:
-    id: str
-    name: str
-    phase: str
-    setting: str
-    population: str
-    arms: str
-    regimens: tuple[str, ...]
-    analyses: tuple[Analysis, ...]
-    design: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Statement:
-    id: str
-    source: str
-    number: str
-    grade: str
-    topic: str
-    summary: str
-    reference: str
-    quote: str = ""
-    note: str = ""
-
-    @property
-    def label(self) -> str:
-        """Source and number as a reader would cite it, e.g. ``ASCO 2022 rec. 2.1``."""
-        if self.number and self.number[0].isdigit():
-            return f"{self.source} rec. {self.number}"
-        if self.number:
-            return f"{self.source} ({self.number.lower()})"
-        return self.source
-
-
-@dataclass(frozen=True, slots=True)
-class Component:
-    agent: str
-    unit: str
-    route: str
-    schedule: str
-    cycle_days: int
-    reference: str
-    dose: float | None = None
-    loading_dose: float | None = None
-    reductions: tuple[float, ...] = ()
-    reduction_note: str = ""
-    choice: str = ""
-    dose_note: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Regimen:
-    id: str
-    name: str
-    short: str
-    her2_directed: bool
-    signatures: tuple[frozenset[str], ...]
-    partner: frozenset[str]
-    key_agents: frozenset[str]
-    cns_active: bool
-    hormone_receptor_positive_only: bool
-    trials: tuple[str, ...]
-    references: tuple[str, ...]
-    components: tuple[Component, ...]
-    indication_us: str = ""
-    indication_eu: str = ""
-    notes: tuple[str, ...] = ()
-    us_approval: dt.date | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ToxicityRule:
-    id: str
-    topic: str
-    agent: str
-    condition: str
-    action: str
-    reference: str
-
-
-@dataclass(frozen=True, eq=False)
-class Catalogue:
-    """Everything clinical, validated and cross-checked. Build it with :func:`load_catalogue`."""
-
-    agents: Mapping[str, Agent]
-    combinations: Mapping[str, tuple[str, ...]]
-    references: Mapping[str, Reference]
-    trials: Mapping[str, Trial]
-    statements: Mapping[str, Statement]
-    regimens: Mapping[str, Regimen]
-    toxicity: tuple[ToxicityRule, ...]
-    aliases: Mapping[str, tuple[str, ...]] = field(repr=False)
-    decisions: Decisions = field(repr=False, default=None)  # type: ignore[assignment]
-
-    def regimen(self, regimen_id: str) -> Regimen:
-        """Return a regimen by ID, or raise ``KeyError`` listing the known IDs."""
-        try:
-            return self.regimens[regimen_id]
-        except KeyError:
-            known = ", ".join(sorted(self.regimens))
-            raise KeyError(f"unknown regimen {regimen_id!r}; known regimens: {known}") from None
-
-
-# --------------------------------------------------------------------------- parsing helpers
-
-
-class _Reader:
-    """Reads one record, remembering where it came from for error messages."""
-
-    def __init__(self, file: str, table: str, raw: Mapping[str, Any], index: int) -> None:
-        self.file = file
-        self.raw = raw
-        ident = raw.get("id") or raw.get("agent") or raw.get("name") or f"#{index + 1}"
-        self.where = f"{file}: [[{table}]] {ident!s}"
-        self.used: set[str] = set()
-
-    def fail(self, fld: str, value: object, allowed: str) -> DataError:
-        return DataError(f"{self.where}: field {fld!r} has {value!r}; allowed: {allowed}")
-
-    def get(self, fld: str, kind: type, *, required: bool = True, default: Any = None) -> Any:
-        self.used.add(fld)
-        if fld not in self.raw:
-            if required:
-                raise DataError(f"{self.where}: field {fld!r} is missing")
-            return default
-        value = self.raw[fld]
-        if kind is float and isinstance(value, int) and not isinstance(value, bool):
-            value = float(value)
-        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            raise self.fail(fld, value, f"a {kind.__name__}")
-        return value
-
-    def text(self, fld: str, *, required: bool = True) -> str:
-        value: str = self.get(fld, str, required=required, default="")
-        if required and not value.strip():
-            raise self.fail(fld, value, "non-empty text")
-        return value
-
-    def ident(self, fld: str = "id") -> str:
-        value = self.text(fld)
-        if not _ID.match(value):
-            raise self.fail(
-                fld, value, "a lower-case kebab-case ID such as 'trastuzumab-deruxtecan'"
-            )
-        return value
-
-    def choice(self, fld: str, allowed: Sequence[str]) -> str:
-        value = self.text(fld)
-        if value not in allowed:
-            raise self.fail(fld, value, " | ".join(allowed))
-        return value
-
-    def strings(self, fld: str, *, required: bool = True) -> tuple[str, ...]:
-        value = self.get(fld, list, required=required, default=[])
-        if not all(isinstance(v, str) for v in value):
-            raise self.fail(fld, value, "a list of strings")
-        return tuple(value)
-
-    def numbers(self, fld: str) -> tuple[float, ...]:
-        value = self.get(fld, list, required=False, default=[])
-        if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in value):
-            raise self.fail(fld, value, "a list of numbers")
-        return tuple(float(v) for v in value)
-
-    def done(self, *nested: str) -> None:
-        extra = set(self.raw) - self.used - set(nested)
-        if extra:
-            raise DataError(
-                f"{self.where}: unknown field(s) {sorted(extra)}; check the file header"
-            )
-
-
-def _records(doc: Mapping[str, Any], file: str, table: str) -> list[Mapping[str, Any]]:
-    records = doc.get(table, [])
-    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
-        raise DataError(f"{file}: [[{table}]] must be an array of tables")
-    return records
-
-
-def _read(file: str) -> dict[str, Any]:
-    text = resources.files("her2guide").joinpath("data", file).read_text(encoding="utf-8")
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise DataError(f"{file}: not valid TOML: {exc}") from None
-
-
-def _unique(items: Sequence[Any], file: str, table: str) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for item in items:
-        if item.id in out:
-            raise DataError(f"{file}: [[{table}]] id {item.id!r} appears twice")
-        out[item.id] = item
-    return out
-
-
-def _norm(name: str) -> str:
-    return re.sub(r"[\s\-_.®™]+", "", name).casefold()
+__all__ = ["load_catalogue", "normalise_name"]
 
 
 # --------------------------------------------------------------------------- file loaders
@@ -623,7 +357,7 @@ def load_catalogue() -> Catalogue:
         >>> cat.regimen("trastuzumab-deruxtecan").components[0].dose
         5.4
     """
-    from ._decisions import load_decisions  # the decision tables check IDs against the rest
+    from .._decisions import load_decisions  # the decision tables check IDs against the rest
 
     agents, combos = _load_agents()
     references = _load_references()
