@@ -40,8 +40,9 @@ UNIT_FILES = frozenset(
 
 #: xdist groups (``--dist loadgroup``): tests that share an expensive session or module
 #: fixture stay on one worker so it is built once (the browser suite's Chromium and its
-#: one-visit audit of every page; test_docs' own site build). Everything else, the notebooks
-#: included, is spread test by test, so the notebooks no longer queue on one worker.
+#: one-visit audit of every page; test_docs' site builds, which also must not run at the same
+#: time: two mkdocs builds of one tree race on its generated files). Everything else, the
+#: notebooks included, is spread test by test, so the notebooks no longer queue on one worker.
 _GROUPS = {"browser": "browser", "test_docs.py": "docs-site"}
 
 
@@ -63,8 +64,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if path.parent == TESTS and path.name in UNIT_FILES:
             item.add_marker(pytest.mark.unit)
         group = _GROUPS.get(path.parent.name) or _GROUPS.get(path.name)
-        if group == "docs-site" and "site" not in getattr(item, "fixturenames", ()):
-            group = None  # test_docs tests without the built site spread like the rest
         if group is not None and path.is_relative_to(TESTS):
             item.add_marker(pytest.mark.xdist_group(group))
 
