@@ -7,6 +7,7 @@ import os
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
@@ -38,7 +39,7 @@ UNIT_FILES = frozenset(
     }
 )
 
-#: xdist groups (``--dist loadgroup``): tests that share an expensive session or module
+#: xdist groups (``--dist loadgroup``, see pytest_xdist_make_scheduler): tests that share an expensive session or module
 #: fixture stay on one worker so it is built once (the browser suite's Chromium and its
 #: one-visit audit of every page; test_docs' site builds, which also must not run at the same
 #: time: two mkdocs builds of one tree race on its generated files). Everything else, the
@@ -58,14 +59,37 @@ def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool 
     return None
 
 
+def _group(nodeid: str) -> str | None:
+    path = nodeid.split("::", 1)[0]
+    first, _, rest = path.partition("/")
+    if first != TESTS.name:
+        return None
+    return _GROUPS.get(rest.split("/", 1)[0]) or _GROUPS.get(rest)
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """``--dist loadgroup`` with the groups above, decided from the node ID.
+
+    xdist 3.8 marks a group by appending ``@group`` to ``item._nodeid``, which pytest 9 no
+    longer reads (node IDs come from ``item._id``): its loadgroup silently became ``load``, and
+    the browser suite's one-visit page audit ran on both workers. This scheduler is xdist's
+    own per-scope one, with a test's scope being its group, or the test itself."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class _GroupScheduling(LoadScopeScheduling):  # type: ignore[misc]
+        def _split_scope(self, nodeid: str) -> str:
+            return _group(nodeid) or nodeid
+
+    return _GroupScheduling(config, log)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         path = Path(str(item.path))
         if path.parent == TESTS and path.name in UNIT_FILES:
             item.add_marker(pytest.mark.unit)
-        group = _GROUPS.get(path.parent.name) or _GROUPS.get(path.name)
-        if group is not None and path.is_relative_to(TESTS):
-            item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.fixture(scope="session")
