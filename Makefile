@@ -2,7 +2,7 @@
 # (.ci/run -> make check) run identical steps. `make help` lists them.
 .DEFAULT_GOAL := help
 SHELL := /bin/bash
-.PHONY: help setup serve site check lint format types test browser notebooks bench check-space diff decision-diff clean
+.PHONY: help setup serve site check lint format types test unit browser notebooks bench check-space diff decision-diff clean
 
 help: ## List every chore
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -30,6 +30,9 @@ types: ## mypy --strict on src/, docs/hooks and scripts/
 
 test: ## pytest: unit, scenario, property, notebook, doctest and browser tests (build the site first: make site)
 	@bash scripts/check.sh test
+
+unit: ## Only the unit tests (pytest -m unit, one process; target ≤ 5 s)
+	@bash scripts/check.sh unit
 
 browser: ## Only the browser suite against site/ (screenshots land in artifacts/screenshots/)
 	@bash scripts/check.sh test -m browser tests/browser

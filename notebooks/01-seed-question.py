@@ -51,6 +51,8 @@ from dataclasses import replace
 
 from her2guide import parse_scenario, recommend
 
+# Written out in full on purpose, like every notebook's patient (not shared with the others):
+# each value is part of this story, and changing one notebook must not change another.
 as_asked = {
     "her2": "positive",
     "setting": "metastatic",

@@ -33,7 +33,7 @@
 # (They live in `her2guide.notebook`; the setup cell is hidden on the website.)
 
 # %% tags=["remove-input"]
-from her2guide.notebook import Compare, Markdown, cat, cite, figures, references, says, short, steps  # noqa: F401
+from her2guide.notebook import Compare, figures, references, says_each, steps
 
 
 # %% [markdown]
@@ -42,6 +42,8 @@ from her2guide.notebook import Compare, Markdown, cat, cite, figures, references
 # %%
 from her2guide import recommend
 
+# Written out in full on purpose, like every notebook's patient (not shared with the others):
+# each value is part of this story, and changing one notebook must not change another.
 patient = {
     "her2": "positive",
     "setting": "metastatic",
@@ -73,12 +75,7 @@ rec
 #    because CLEOPATRA, the trial behind it, required a long disease-free interval.
 
 # %%
-Markdown(
-    "\n".join(
-        "- " + says(s)
-        for s in ("asco-2022-5.0", "asco-2022-2.1", "label-tdxd-us-2l", "eligibility-cleopatra")
-    )
-)
+says_each("asco-2022-5.0", "asco-2022-2.1", "label-tdxd-us-2l", "eligibility-cleopatra")
 
 # %%
 steps(rec)

@@ -34,7 +34,7 @@
 # (They live in `her2guide.notebook`; the setup cell is hidden on the website.)
 
 # %% tags=["remove-input"]
-from her2guide.notebook import Compare, Markdown, cat, cite, figures, references, says, short, steps  # noqa: F401
+from her2guide.notebook import Compare, Markdown, references, says_each, steps
 
 
 # %% [markdown]
@@ -77,17 +77,12 @@ Compare(**{"Ana (trastuzumab only)": rec_ana, "Beatriz (trastuzumab + pertuzumab
 # `guidelines-differ`, and shows the first-line options beside the second-line ones.
 
 # %%
-Markdown(
-    "\n".join(
-        "- " + says(s)
-        for s in (
-            "asco-2022-5.0",
-            "nccn-relapse-interval",
-            "label-tdxd-us-2l",
-            "eligibility-db09",
-            "eligibility-cleopatra",
-        )
-    )
+says_each(
+    "asco-2022-5.0",
+    "nccn-relapse-interval",
+    "label-tdxd-us-2l",
+    "eligibility-db09",
+    "eligibility-cleopatra",
 )
 
 # %% [markdown]

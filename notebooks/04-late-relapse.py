@@ -32,7 +32,7 @@
 # (They live in `her2guide.notebook`; the setup cell is hidden on the website.)
 
 # %% tags=["remove-input"]
-from her2guide.notebook import Compare, Markdown, cat, cite, figures, references, says, short, steps  # noqa: F401
+from her2guide.notebook import Compare, cite, figures, references, says_each, steps
 
 
 # %% [markdown]
@@ -44,6 +44,8 @@ from dataclasses import replace
 
 from her2guide import parse_scenario, recommend
 
+# Written out in full on purpose, like every notebook's patient (not shared with the others):
+# each value is part of this story, and changing one notebook must not change another.
 scenario = parse_scenario(
     {
         "her2": "positive",
@@ -80,12 +82,7 @@ rec
 #   Toxicity differs: the interstitial lung disease rate below is one reason to discuss both.
 
 # %%
-Markdown(
-    "\n".join(
-        "- " + says(s)
-        for s in ("asco-2022-5.1", "asco-2022-1.1", "nccn-first-line", "label-tdxd-us-1l")
-    )
-)
+says_each("asco-2022-5.1", "asco-2022-1.1", "nccn-first-line", "label-tdxd-us-1l")
 
 # %%
 figures("cleopatra-primary", "cleopatra-final-os", "db09-interim")

@@ -29,7 +29,7 @@
 # (They live in `her2guide.notebook`; the setup cell is hidden on the website.)
 
 # %% tags=["remove-input"]
-from her2guide.notebook import Compare, Markdown, cat, cite, figures, references, says, short, steps  # noqa: F401
+from her2guide.notebook import Compare, figures, references, says_each, steps
 
 
 # %% [markdown]
@@ -38,6 +38,8 @@ from her2guide.notebook import Compare, Markdown, cat, cite, figures, references
 # %%
 from her2guide import recommend
 
+# Written out in full on purpose, like every notebook's patient (not shared with the others):
+# each value is part of this story, and changing one notebook must not change another.
 patient = {
     "her2": "positive",
     "setting": "metastatic",
@@ -64,12 +66,7 @@ rec
 #    pertuzumab continue until progression (ASCO 2022 rec. 4.0).
 
 # %%
-Markdown(
-    "\n".join(
-        "- " + says(s)
-        for s in ("asco-2022-1.0", "asco-2022-1.1", "asco-2022-4.0", "label-tdxd-us-1l")
-    )
-)
+says_each("asco-2022-1.0", "asco-2022-1.1", "asco-2022-4.0", "label-tdxd-us-1l")
 
 # %%
 figures("cleopatra-primary", "cleopatra-final-os", "db09-interim")

@@ -29,7 +29,7 @@
 # (They live in `her2guide.notebook`; the setup cell is hidden on the website.)
 
 # %% tags=["remove-input"]
-from her2guide.notebook import Compare, Markdown, cat, cite, figures, references, says, short, steps  # noqa: F401
+from her2guide.notebook import Compare, figures, references, says_each, steps
 
 
 # %% [markdown]
@@ -38,6 +38,8 @@ from her2guide.notebook import Compare, Markdown, cat, cite, figures, references
 # %%
 from her2guide import recommend
 
+# Written out in full on purpose, like every notebook's patient (not shared with the others):
+# each value is part of this story, and changing one notebook must not change another.
 patient = {
     "her2": "positive",
     "setting": "metastatic",
@@ -66,17 +68,12 @@ rec
 #    prior metastatic anti-HER2 regimen, the EU label two, hence the `guidelines-differ` alert.
 
 # %%
-Markdown(
-    "\n".join(
-        "- " + says(s)
-        for s in (
-            "asco-2022-2.0",
-            "asco-2022-2.1",
-            "nccn-second-line",
-            "label-tucatinib-us",
-            "label-tucatinib-eu",
-        )
-    )
+says_each(
+    "asco-2022-2.0",
+    "asco-2022-2.1",
+    "nccn-second-line",
+    "label-tucatinib-us",
+    "label-tucatinib-eu",
 )
 
 # %%

@@ -30,7 +30,7 @@
 # (They live in `her2guide.notebook`; the setup cell is hidden on the website.)
 
 # %% tags=["remove-input"]
-from her2guide.notebook import Compare, Markdown, cat, cite, figures, references, says, short, steps  # noqa: F401
+from her2guide.notebook import Compare, figures, references, says_each, steps
 
 
 # %% [markdown]
@@ -39,6 +39,8 @@ from her2guide.notebook import Compare, Markdown, cat, cite, figures, references
 # %%
 from her2guide import recommend
 
+# Written out in full on purpose, like every notebook's patient (not shared with the others):
+# each value is part of this story, and changing one notebook must not change another.
 patient = {
     "her2": "positive",
     "setting": "metastatic",
@@ -68,12 +70,7 @@ Compare(**{"third line after THP and T-DXd": rec})
 #   its own trial results below.
 
 # %%
-Markdown(
-    "\n".join(
-        "- " + says(s)
-        for s in ("asco-2022-3.0", "asco-2022-3.1", "belgian-after-tdxd", "nccn-tucatinib-cns")
-    )
-)
+says_each("asco-2022-3.0", "asco-2022-3.1", "belgian-after-tdxd", "nccn-tucatinib-cns")
 
 # %%
 figures(

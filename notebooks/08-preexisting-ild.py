@@ -32,7 +32,7 @@
 # (They live in `her2guide.notebook`; the setup cell is hidden on the website.)
 
 # %% tags=["remove-input"]
-from her2guide.notebook import Compare, Markdown, cat, cite, figures, references, says, short, steps  # noqa: F401
+from her2guide.notebook import Compare, figures, references, says_each, steps, toxicity
 
 
 # %% [markdown]
@@ -41,6 +41,8 @@ from her2guide.notebook import Compare, Markdown, cat, cite, figures, references
 # %%
 from her2guide import recommend
 
+# Written out in full on purpose, like every notebook's patient (not shared with the others):
+# each value is part of this story, and changing one notebook must not change another.
 patient = {
     "her2": "positive",
     "setting": "metastatic",
@@ -71,16 +73,10 @@ rec
 #   ILD or pneumonitis occurs.
 
 # %%
-Markdown("\n".join(["- " + says("label-tdxd-ild"), "- " + says("nccn-ild")]))
+says_each("label-tdxd-ild", "nccn-ild")
 
 # %%
-rows = ["| Agent | Situation | What the source says | Source |", "|---|---|---|---|"]
-rows += [
-    f"| {cat.agents[t.agent].name} | {t.condition} | {t.action} | {cite(t.reference)} |"
-    for t in cat.toxicity
-    if t.topic == "ild"
-]
-Markdown("\n".join(rows))
+toxicity("ild")
 
 # %%
 figures("db03-primary", "db03-long-term", "db09-interim")

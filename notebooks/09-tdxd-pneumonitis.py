@@ -29,7 +29,7 @@
 # (They live in `her2guide.notebook`; the setup cell is hidden on the website.)
 
 # %% tags=["remove-input"]
-from her2guide.notebook import Compare, Markdown, cat, cite, figures, references, says, short, steps  # noqa: F401
+from her2guide.notebook import Compare, cite, references, steps, toxicity
 
 
 # %% [markdown]
@@ -79,13 +79,7 @@ rec
 #    respiratory input before any further antibody-drug conjugate is sensible.
 
 # %%
-rows = ["| Situation | What the T-DXd label says | Source |", "|---|---|---|"]
-rows += [
-    f"| {t.condition} | {t.action} | {cite(t.reference)} |"
-    for t in cat.toxicity
-    if t.agent == "trastuzumab-deruxtecan" and t.topic == "ild"
-]
-Markdown("\n".join(rows))
+toxicity("ild", agent="trastuzumab-deruxtecan")
 
 # %%
 steps(rec)

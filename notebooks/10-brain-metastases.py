@@ -30,7 +30,7 @@
 # (They live in `her2guide.notebook`; the setup cell is hidden on the website.)
 
 # %% tags=["remove-input"]
-from her2guide.notebook import Compare, Markdown, cat, cite, figures, references, says, short, steps  # noqa: F401
+from her2guide.notebook import Compare, Markdown, figures, references, says, says_each, steps
 
 
 # %% [markdown]
@@ -39,6 +39,8 @@ from her2guide.notebook import Compare, Markdown, cat, cite, figures, references
 # %%
 from her2guide import recommend
 
+# Written out in full on purpose, like every notebook's patient (not shared with the others):
+# each value is part of this story, and changing one notebook must not change another.
 patient = {
     "her2": "positive",
     "setting": "metastatic",
@@ -67,12 +69,7 @@ rec
 #   radiosurgery now, is a multidisciplinary decision (brain-metastases rec. 1.0).
 
 # %%
-Markdown(
-    "\n".join(
-        "- " + says(s)
-        for s in ("asco-bm-2022-1.0", "asco-bm-2022-7.1", "asco-bm-2022-8.2", "nccn-tucatinib-cns")
-    )
-)
+says_each("asco-bm-2022-1.0", "asco-bm-2022-7.1", "asco-bm-2022-8.2", "nccn-tucatinib-cns")
 
 # %%
 figures("her2climb-primary", "db12-primary")

@@ -28,7 +28,7 @@
 # (They live in `her2guide.notebook`; the setup cell is hidden on the website.)
 
 # %% tags=["remove-input"]
-from her2guide.notebook import Compare, Markdown, cat, cite, figures, references, says, short, steps  # noqa: F401
+from her2guide.notebook import Compare, figures, references, says_each, steps
 
 
 # %% [markdown]
@@ -40,6 +40,8 @@ from her2guide.notebook import Compare, Markdown, cat, cite, figures, references
 # %%
 from her2guide import recommend
 
+# Written out in full on purpose, like every notebook's patient (not shared with the others):
+# each value is part of this story, and changing one notebook must not change another.
 patient = {
     "her2": "positive",
     "setting": "metastatic",
@@ -76,18 +78,7 @@ Compare(**{"HR-positive, low burden": rec})
 #   make it for her.
 
 # %%
-Markdown(
-    "\n".join(
-        "- " + says(s)
-        for s in (
-            "asco-2022-1.0",
-            "asco-2022-6.0.1",
-            "asco-2022-6.0.2",
-            "asco-2022-6.0.3",
-            "asco-2022-8.0",
-        )
-    )
-)
+says_each("asco-2022-1.0", "asco-2022-6.0.1", "asco-2022-6.0.2", "asco-2022-6.0.3", "asco-2022-8.0")
 
 # %%
 figures("tandem-primary", "alternative-corrected", "egf104900-final", "patina-final-pfs")

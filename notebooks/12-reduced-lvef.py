@@ -30,7 +30,7 @@
 # (They live in `her2guide.notebook`; the setup cell is hidden on the website.)
 
 # %% tags=["remove-input"]
-from her2guide.notebook import Compare, Markdown, cat, cite, figures, references, says, short, steps  # noqa: F401
+from her2guide.notebook import Compare, cat, references, says_each, steps, toxicity
 
 
 # %% [markdown]
@@ -41,6 +41,8 @@ import dataclasses
 
 from her2guide import parse_scenario, recommend
 
+# Written out in full on purpose, like every notebook's patient (not shared with the others):
+# each value is part of this story, and changing one notebook must not change another.
 scenario = parse_scenario(
     {
         "her2": "positive",
@@ -71,18 +73,10 @@ Compare(**{"LVEF 45%": rec})
 #   (ASCO 2022 rec. 8.0 names heart failure as such a circumstance).
 
 # %%
-Markdown(
-    "\n".join("- " + says(s) for s in ("asco-2022-key-lvef", "label-tdxd-lvef", "asco-2022-8.0"))
-)
+says_each("asco-2022-key-lvef", "label-tdxd-lvef", "asco-2022-8.0")
 
 # %%
-rows = ["| Agent | Situation | What the source says | Source |", "|---|---|---|---|"]
-rows += [
-    f"| {cat.agents[t.agent].name} | {t.condition} | {t.action} | {cite(t.reference)} |"
-    for t in cat.toxicity
-    if t.topic == "cardiac"
-]
-Markdown("\n".join(rows))
+toxicity("cardiac")
 
 # %%
 # ASCO 2022 key point: compromised LVEF → case by case, not automatic exclusion.

@@ -29,7 +29,7 @@
 # (They live in `her2guide.notebook`; the setup cell is hidden on the website.)
 
 # %% tags=["remove-input"]
-from her2guide.notebook import Compare, Markdown, cat, cite, figures, references, says, short, steps  # noqa: F401
+from her2guide.notebook import Compare, Markdown, cite, references, says, steps, toxicity
 
 
 # %% [markdown]
@@ -67,13 +67,7 @@ rec
 Markdown("- " + says("review-pregnancy"))
 
 # %%
-rows = ["| Agent | Situation | What the label says | Source |", "|---|---|---|---|"]
-rows += [
-    f"| {cat.agents[t.agent].name} | {t.condition} | {t.action} | {cite(t.reference)} |"
-    for t in cat.toxicity
-    if t.topic == "pregnancy"
-]
-Markdown("\n".join(rows))
+toxicity("pregnancy")
 
 # %%
 steps(rec)

@@ -41,6 +41,8 @@ from her2guide.notebook import Compare, Markdown, cat, cite, figures, references
 # %%
 from her2guide import bsa_mosteller, dose_regimen, recommend
 
+# Written out in full on purpose, like every notebook's patient (not shared with the others):
+# each value is part of this story, and changing one notebook must not change another.
 patient = {
     "her2": "positive",
     "setting": "metastatic",

@@ -31,7 +31,7 @@
 # (They live in `her2guide.notebook`; the setup cell is hidden on the website.)
 
 # %% tags=["remove-input"]
-from her2guide.notebook import Compare, Markdown, cat, cite, figures, references, says, short, steps  # noqa: F401
+from her2guide.notebook import Compare, cite, references, says_each, steps, toxicity
 
 
 # %% [markdown]
@@ -71,7 +71,7 @@ rec
 #    HER2-directed therapy for metastatic disease; switching her is outside that trial.
 
 # %%
-Markdown("\n".join(f"- {says(s)}" for s in ("asco-2022-2.0", "asco-2022-4.0", "eligibility-db09")))
+says_each("asco-2022-2.0", "asco-2022-4.0", "eligibility-db09")
 
 # %%
 steps(rec)
@@ -121,13 +121,7 @@ later = recommend(
 later
 
 # %%
-rows = ["| Drug | Situation | What its label says | Source |", "|---|---|---|---|"]
-rows += [
-    f"| {cat.agents[t.agent].name} | {t.condition} | {t.action} | {cite(t.reference)} |"
-    for t in cat.toxicity
-    if t.topic == "ild"
-]
-Markdown("\n".join(rows))
+toxicity("ild")
 
 # %%
 # Kadcyla label: permanently discontinue after ILD/pneumonitis; T-DXd: caution, not a label stop.

@@ -2,6 +2,8 @@
 
     make bench                         # everything (runs `make check` once: ~3 min)
     python scripts/bench.py --quick    # skip the full check (set-up, site, pages, latency)
+    python scripts/bench.py --loop     # only the loop: `make unit`, the last `make check` steps
+    python scripts/bench.py --loop --fresh-clone   # ... and `.ci/run` in a fresh clone (~6 min)
 
 Figures, not assertions: each line shows the measurement and the target beside it.
 
@@ -17,6 +19,10 @@ Figures, not assertions: each line shows the measurement and the target beside i
 - ``recommend()`` latency: median and p99 in µs, and scenarios a second, over the mix of
   patient scenarios in ``tests/scenarios.toml`` (or ``examples/*.yaml``), each built with
   ``her2guide.parse_scenario``.
+- the loop (``--loop``): ``make unit`` timed, the step times of the last ``make check``
+  (``artifacts/check-times.txt``, written by ``scripts/check.sh all``) against the targets
+  (check ≤ 2 min, unit ≤ 5 s), and with ``--fresh-clone`` ``.ci/run`` in a ``git clone`` of
+  HEAD (target ≤ 6 min).
 - CDS Hooks service: ``scripts/bench_service.py`` (2,000 requests at concurrency 20 on
   loopback): errors, throughput, p50/p99 latency.
 """
@@ -40,6 +46,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 
 TARGET_TEST_S = 120.0
+TARGET_UNIT_S = 5.0
+TARGET_CI_S = 360.0
+CHECK_TIMES = ROOT / "artifacts" / "check-times.txt"
 TARGET_SITE_S = 20.0
 TARGET_PAGE_KB = 400.0
 TARGET_MEDIAN_US = 30.0
@@ -100,6 +109,64 @@ def bench_check() -> None:
         f"target < {TARGET_TEST_S:.0f} s",
         secs < TARGET_TEST_S,
     )
+
+
+def bench_loop(fresh_clone: bool) -> None:
+    """The edit-test loop: the unit tests, the last full check, and CI from a fresh clone."""
+    print("The loop (issue 13 targets)")
+    secs, out, rc = _timed(["bash", "scripts/check.sh", "unit"])
+    passed = re.findall(r"(\d+ passed[^\n]*?) in [\d.]+s", out)
+    _row(
+        "make unit" + ("" if rc == 0 else f" (exit {rc})"),
+        f"{secs:.1f} s",
+        f"target ≤ {TARGET_UNIT_S:.0f} s" + (f" ({passed[-1]})" if passed else ""),
+        secs <= TARGET_UNIT_S,
+    )
+    if CHECK_TIMES.is_file():
+        lines = CHECK_TIMES.read_text("utf-8").splitlines()
+        print(f"  last make check: {lines[0].lstrip('# ') if lines else '?'}")
+        for line in lines[1:]:
+            name, status, step_s = line.split("\t")
+            if name == "total":
+                _row(
+                    "make check, total" + ("" if status == "ok" else " (steps failed)"),
+                    f"{step_s} s",
+                    f"target ≤ {TARGET_TEST_S:.0f} s",
+                    int(step_s) <= TARGET_TEST_S,
+                )
+            else:
+                _row(f"  {name}", f"{step_s} s", "" if status == "ok" else "FAILED")
+    else:
+        print(f"  no {CHECK_TIMES.relative_to(ROOT)}: run `make check` once for its step times")
+    if not fresh_clone:
+        print("  .ci/run from a fresh clone: not measured (--fresh-clone; about 6 min)")
+        return
+    with tempfile.TemporaryDirectory(prefix="her2guide-bench-clone-") as tmp:
+        clone = Path(tmp) / "her2guide"
+        subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
+        t0 = time.perf_counter()
+        proc = subprocess.run(
+            ["bash", ".ci/run"],
+            cwd=clone,
+            env={
+                k: v
+                for k, v in os.environ.items()
+                if k not in ("VIRTUAL_ENV", "UV_PROJECT_ENVIRONMENT")
+            },
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        secs = time.perf_counter() - t0
+    last = (proc.stdout.strip().splitlines() or ["?"])[-1]
+    _row(
+        ".ci/run, fresh clone" + ("" if proc.returncode == 0 else f" (exit {proc.returncode})"),
+        f"{secs:.0f} s",
+        f"target ≤ {TARGET_CI_S:.0f} s",
+        secs <= TARGET_CI_S,
+    )
+    print(f"    last line: {last.strip('= ')}")
 
 
 def bench_site(python: str) -> Path | None:
@@ -200,14 +267,16 @@ def bench_recommend(rounds: int) -> None:
 
 
 def bench_space(sample: int) -> None:
+    from her2guide import load_catalogue
     from her2guide._space import check_space, space_size
 
     print("decision space (check-space)")
     r = check_space(sample=sample, seed=0)
-    _row("declared cells", f"{space_size():,}")
+    declared = space_size(load_catalogue())
+    _row("declared cells", f"{declared:,}")
     _row("sample evaluated", f"{r.cells:,} cells, {r.violations} violations")
     rate = r.rate
-    full = space_size() / rate if rate else float("inf")
+    full = declared / rate if rate else float("inf")
     _row("rate (all cores)", f"{rate:,.0f} /s")
     _row("full space, projected", f"{full:.0f} s", "target ≤ 180 s", full <= 180)
 
@@ -217,7 +286,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="skip the full `make check` timing")
     parser.add_argument("--rounds", type=int, default=200, help="recommend() rounds over the mix")
     parser.add_argument("--space-sample", type=int, default=100_000, help="check-space sample size")
+    parser.add_argument("--loop", action="store_true", help="only the loop: make unit, last check")
+    parser.add_argument("--fresh-clone", action="store_true", help="with --loop: time .ci/run too")
     args = parser.parse_args(argv)
+    if args.loop:
+        bench_loop(args.fresh_clone)
+        return 0
 
     python = sys.executable
     print(f"her2guide benchmark — {os.cpu_count()} CPU(s), Python {sys.version.split()[0]}\n")
@@ -226,6 +300,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.quick:
         bench_check()
         print()
+    bench_loop(fresh_clone=False)
+    print()
     site = bench_site(python)
     print()
     if site is not None:

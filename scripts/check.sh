@@ -6,6 +6,7 @@
 #   bash scripts/check.sh types      # mypy --strict on src/, docs/hooks and scripts/ (files listed in pyproject)
 #   bash scripts/check.sh site       # mkdocs build --strict into site/
 #   bash scripts/check.sh test [pytest args...]   # pytest over tests/ and src/ (needs site/)
+#   bash scripts/check.sh unit       # the unit tests only (pytest -m unit, one process; target ≤ 5 s)
 #   bash scripts/check.sh fix        # ruff format + ruff check --fix (changes files)
 #   bash scripts/check.sh bench      # scripts/bench.py
 #   bash scripts/check.sh diff       # decision diff of the last commit (a sample)
@@ -25,15 +26,22 @@ source scripts/setup.sh
 run() { "$UV" run --frozen --no-sync "$@"; }
 
 failed=()
-note() { printf '\n==> %s\n' "$*"; }
+# Every step says when it starts ("[+12s]": time since the check began) and how long it took;
+# "all" also writes the step times to artifacts/check-times.txt (`make bench` reads them).
+times_file=""
+note() { printf '\n==> [+%ss] %s\n' "$SECONDS" "$*"; }
+record() {  # record NAME STATUS SECONDS: the line attempt prints, and the times file
+  printf '==> %s: %s (%ss)\n' "$1" "$2" "$3"
+  if [ -n "$times_file" ]; then printf '%s\t%s\t%s\n' "$1" "$2" "$3" >>"$times_file"; fi
+}
 attempt() {  # attempt NAME CMD...: run a step, remember it if it fails
   local name="$1"; shift
   local t0=$SECONDS
   note "$name"
   if "$@"; then
-    printf '==> %s: ok (%ss)\n' "$name" $((SECONDS - t0))
+    record "$name" ok $((SECONDS - t0))
   else
-    printf '==> %s: FAILED (%ss)\n' "$name" $((SECONDS - t0))
+    record "$name" FAILED $((SECONDS - t0))
     failed+=("$name")
   fi
 }
@@ -48,21 +56,38 @@ do_types() { attempt "mypy --strict (src/, docs/hooks, scripts/)" run mypy; }
 do_site() {
   if ! attempt "mkdocs build --strict" run mkdocs build --strict --site-dir "$root/site"; then :; fi
   # Never let the browser suite test a stale site: without a good build, it builds its own.
-  if [[ " ${failed[*]-} " == *" mkdocs build --strict "* ]]; then rm -rf "$root/site"; fi
+  if [[ " ${failed[*]-} " == *" mkdocs build --strict "* ]]; then
+    rm -rf "$root/site"
+  else
+    export HER2GUIDE_SITE_FRESH=1  # tests/test_docs.py reuses this build instead of its own
+  fi
 }
 do_test() {
   mkdir -p artifacts
   local workers=()
-  if [ "${HER2GUIDE_XDIST:-1}" != 0 ]; then workers=(-n "${HER2GUIDE_WORKERS:-auto}" --dist loadfile); fi
+  # loadgroup: tests that share an expensive fixture stay together (groups in tests/conftest.py);
+  # all others, the notebooks included, are spread test by test over the workers.
+  if [ "${HER2GUIDE_XDIST:-1}" != 0 ]; then workers=(-n "${HER2GUIDE_WORKERS:-auto}" --dist loadgroup); fi
   note "pytest (unit, scenario, property, notebook, doctest, browser)"
   if [ ${#failed[@]} -gt 0 ]; then
     printf '==> already failed: %s (pytest still runs)\n' "${failed[*]}"
   fi
-  local rc=0
+  local rc=0 t0=$SECONDS
+  # console_output_style=count: each progress line ends in [done/total]; tests/conftest.py adds
+  # a "still running: ..." line when no test has finished for 20 s.
   HER2GUIDE_SITE_DIR="${HER2GUIDE_SITE_DIR:-$root/site}" \
-    run pytest "${workers[@]}" --durations=8 --junitxml=artifacts/junit.xml "$@" || rc=$?
+    run pytest "${workers[@]}" -o console_output_style=count --durations=8 \
+    --junitxml=artifacts/junit.xml "$@" || rc=$?
   if [ $rc -eq 5 ]; then echo "==> pytest collected no tests: that is a failure"; fi
+  if [ -n "$times_file" ]; then
+    printf 'pytest\t%s\t%s\n' "$([ $rc -eq 0 ] && echo ok || echo FAILED)" $((SECONDS - t0)) >>"$times_file"
+  fi
   [ $rc -eq 0 ] || failed+=("pytest")
+}
+do_unit() {
+  attempt "unit tests (pytest -m unit, one process)" \
+    run pytest -q -n 0 -p no:cacheprovider -p no:schemathesis -p no:anyio -m unit \
+    -o console_output_style=count "${@:-tests}"  # no:...: plugins the unit tests do not use
 }
 
 do_diff() {  # CI summary: what changed for patients since the last release tag (a sample, ~10 s)
@@ -80,21 +105,26 @@ do_diff() {  # CI summary: what changed for patients since the last release tag 
 
 case "$step" in
   all)
+    mkdir -p artifacts
+    times_file="$root/artifacts/check-times.txt"
+    printf '# scripts/check.sh all, %s, %s CPU(s)\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(nproc 2>/dev/null || echo ?)" >"$times_file"
     bash scripts/install_chromium.sh
     do_lint with-format
     do_types
     do_site
     do_diff
     do_test "$@"
+    printf 'total\t%s\t%s\n' "$([ ${#failed[@]} -eq 0 ] && echo ok || echo FAILED)" "$SECONDS" >>"$times_file"
     ;;
   lint) do_lint with-format ;;
   types) do_types ;;
   site) do_site ;;
   test) bash scripts/install_chromium.sh; do_test "$@" ;;
+  unit) do_unit "$@" ;;
   fix) run ruff format . && run ruff check --fix . ;;
   bench) run python scripts/bench.py "$@" ;;
   diff) do_diff ;;
-  *) echo "unknown step '$step' (all|lint|types|site|test|fix|bench|diff)" >&2; exit 2 ;;
+  *) echo "unknown step '$step' (all|lint|types|site|test|unit|fix|bench|diff)" >&2; exit 2 ;;
 esac
 
 [ ${#failed[@]} -eq 0 ]

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from her2guide import _diff, cli
+from her2guide import Catalogue, _diff, cli
 from her2guide._space import cells
 
 SRC = Path(__file__).resolve().parents[1] / "src"
@@ -31,7 +31,7 @@ def _copy(tmp_path: Path) -> Path:
     return dst.parent
 
 
-def test_diff_names_a_changed_option_record(tmp_path: Path) -> None:
+def test_diff_names_a_changed_option_record(tmp_path: Path, cat: Catalogue) -> None:
     """In the other version first-line T-DXd + pertuzumab is only an alternative: the diff
     reports classes where it is now preferred and names that [[option]] record."""
     other = _copy(tmp_path)
@@ -41,7 +41,7 @@ def test_diff_names_a_changed_option_record(tmp_path: Path) -> None:
     assert text.count(row) == 1
     toml.write_text(text.replace(row, row.replace('"preferred"', '"alternative"')), "utf-8")
 
-    r = _diff.decision_diff(str(other), sample=SAMPLE, seed=0)
+    r = _diff.decision_diff(str(other), cat, sample=SAMPLE, seed=0)
     record = "decisions.toml [[option]] line=1 regimen=trastuzumab-deruxtecan-pertuzumab"
     assert r.records == [record]
     assert r.changed > 0
@@ -58,7 +58,7 @@ def test_diff_names_a_changed_option_record(tmp_path: Path) -> None:
     assert text_report.splitlines()[-1].startswith(f"{r.changed:,} of {r.cells:,} cells changed")
 
 
-def test_diff_counts_cells_the_other_version_cannot_read(tmp_path: Path) -> None:
+def test_diff_counts_cells_the_other_version_cannot_read(tmp_path: Path, cat: Catalogue) -> None:
     """An older version that does not know the ``ecog`` field cannot read the cells that set
     it: they are counted as unreadable (not dropped, not compared)."""
     other = _copy(tmp_path)
@@ -68,9 +68,9 @@ def test_diff_counts_cells_the_other_version_cannot_read(tmp_path: Path) -> None
     assert row in text
     scen.write_text(text.replace(row, "", 1), "utf-8")
 
-    with_ecog = sum("ecog" in _diff.scenario_dict(s) for s in cells(sample=SAMPLE, seed=0))
+    with_ecog = sum("ecog" in _diff.scenario_dict(s) for s in cells(cat, sample=SAMPLE, seed=0))
     assert with_ecog > 0
-    r = _diff.decision_diff(str(other), sample=SAMPLE, seed=0)
+    r = _diff.decision_diff(str(other), cat, sample=SAMPLE, seed=0)
     assert r.unreadable == with_ecog
     assert r.changed == 0
     assert "ecog" in " ".join(r.unreadable_reasons)
@@ -107,12 +107,12 @@ def test_diff_rejects_an_unknown_ref(
     assert "allowed: a git ref" in err
 
 
-def test_scenario_dict_round_trips_through_the_public_parser() -> None:
+def test_scenario_dict_round_trips_through_the_public_parser(cat: Catalogue) -> None:
     """Every sampled cell, written as a scenario file would hold it, parses back to the same
     Scenario (so both versions evaluate exactly the cells of the declared space)."""
     from her2guide import parse_scenario
 
-    for s in cells(sample=300, seed=3):
+    for s in cells(cat, sample=300, seed=3):
         assert parse_scenario(json.loads(json.dumps(_diff.scenario_dict(s)))) == s
 
 

@@ -160,6 +160,13 @@ def build_site(dest: Path, env: dict[str, str] | None = None) -> subprocess.Comp
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The built site. ``scripts/check.sh all`` has just built ``site/`` from this tree with
+    ``mkdocs build --strict`` and says so (``HER2GUIDE_SITE_FRESH=1``): that build is reused
+    rather than repeated. Anywhere else the site is built here, so a stale ``site/`` is never
+    what these tests read."""
+    fresh = Path(os.environ.get("HER2GUIDE_SITE_DIR", ROOT / "site"))
+    if os.environ.get("HER2GUIDE_SITE_FRESH") == "1" and (fresh / "index.html").is_file():
+        return fresh
     dest = tmp_path_factory.mktemp("site")
     done = build_site(dest)
     assert done.returncode == 0, f"mkdocs build --strict failed:\n{done.stderr}"

@@ -33,8 +33,8 @@ from ._catalogue import Catalogue, load_catalogue
 from ._engine import RULES
 from ._recommendation import Recommendation
 from ._scenario import MetastaticLine, Scenario
-from ._space import AS_OF, ILD, _early_patterns, _histories
-from ._space import _scenario as space_scenario
+from ._space.cells import AS_OF, ILD, _early_patterns, _histories
+from ._space.cells import _scenario as space_scenario
 
 __all__ = ["TableResult", "build_table", "dimensions", "source_hash"]
 

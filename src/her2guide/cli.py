@@ -228,7 +228,7 @@ def _check_space(args: argparse.Namespace) -> int:
     if args.sample is not None and args.sample < 1:
         print(f"her2guide: --sample: {args.sample} — allowed: a positive number", file=sys.stderr)
         return 2
-    total = space_size() if args.sample is None else args.sample
+    total = space_size(load_catalogue()) if args.sample is None else args.sample
     print(f"her2guide — {INTENDED_USE}")
     print(
         f"checking {len(INVARIANTS)} invariants on "
@@ -250,7 +250,7 @@ def _diff(args: argparse.Namespace) -> int:
         print(f"her2guide: --sample: {args.sample} — allowed: a positive number", file=sys.stderr)
         return 2
     try:
-        result = decision_diff(args.against, sample=args.sample, seed=args.seed)
+        result = decision_diff(args.against, load_catalogue(), sample=args.sample, seed=args.seed)
     except DiffError as exc:
         print(f"her2guide: {exc}", file=sys.stderr)
         return 2

@@ -34,8 +34,10 @@ __all__ = [
     "nb",
     "references",
     "says",
+    "says_each",
     "short",
     "steps",
+    "toxicity",
 ]
 
 
@@ -102,6 +104,22 @@ class Notebook:
         grade = f" ({s.grade})" if s.grade else ""
         return f"**{s.label}**{grade}: {s.summary} ({self.cite(s.reference)})"
 
+    def says_each(self, *statement_ids: str) -> MarkdownText:
+        """A bullet list of :meth:`says`, one statement a line, in the order given."""
+        return MarkdownText("\n".join(f"- {self.says(i)}" for i in statement_ids))
+
+    def toxicity(self, topic: str, agent: str | None = None) -> MarkdownText:
+        """The labels' and guidelines' toxicity rules of one topic (``ild``, ``cardiac``,
+        ``pregnancy``, ...), optionally of one agent, as the data states them."""
+        rows = ["| Agent | Situation | What the source says | Source |", "|---|---|---|---|"]
+        rows += [
+            f"| {self.catalogue.agents[t.agent].name} | {t.condition} | {t.action} "
+            f"| {self.cite(t.reference)} |"
+            for t in self.catalogue.toxicity
+            if t.topic == topic and agent in (None, t.agent)
+        ]
+        return MarkdownText("\n".join(rows))
+
     def figures(self, *analysis_ids: str) -> MarkdownText:
         """Trial results exactly as stored, each row with its analysis and publication."""
         rows = ["| Trial | Analysis | Endpoint | Result | Source |", "|---|---|---|---|---|"]
@@ -153,6 +171,8 @@ nb: Notebook = Notebook(load_catalogue())  # the edge: the one load of this kern
 cat: Catalogue = nb.catalogue
 cite = nb.cite
 says = nb.says
+says_each = nb.says_each
+toxicity = nb.toxicity
 figures = nb.figures
 short = nb.short
 steps = nb.steps
