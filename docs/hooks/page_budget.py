@@ -1,0 +1,35 @@
+"""MkDocs hook: keep long reference pages light enough for a phone (Lighthouse mobile).
+
+- ``toc_depth`` in a page's front matter (e.g. ``toc_depth: 2`` on the API reference) keeps
+  the page's table of contents to headings of that level and above. The theme draws the table
+  of contents twice (the sidebar, and the navigation drawer on phones), so the API page's
+  hundred attribute headings cost about 700 elements there; the headings and their anchors
+  stay in the page, only the contents list is shorter.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import AnchorLink
+
+
+def _trim(items: list[AnchorLink], depth: int) -> None:
+    for item in items:
+        if item.level >= depth:
+            item.children = []
+        else:
+            _trim(item.children, depth)
+
+
+def on_page_context(context: dict[str, Any], page: Page, **_: Any) -> dict[str, Any]:
+    depth = page.meta.get("toc_depth")
+    if depth is not None:
+        if isinstance(depth, bool) or not isinstance(depth, int) or not 1 <= depth <= 6:
+            raise ValueError(
+                f"{page.file.src_uri}: front matter toc_depth={depth!r}: "
+                "expected a heading level, an integer from 1 to 6"
+            )
+        _trim(list(page.toc.items), depth)
+    return context
