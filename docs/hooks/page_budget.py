@@ -4,13 +4,15 @@
   the page's table of contents to headings of that level and above. The theme draws the table
   of contents twice (the sidebar, and the navigation drawer on phones), so the API page's
   hundred attribute headings cost about 700 elements there; the headings and their anchors
-  stay in the page, only the contents list is shorter.
+  stay in the page, only the contents list is shorter. A bad value stops the build with a message
+  naming the page, the key, the value and what is allowed.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from mkdocs.exceptions import PluginError
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink
 
@@ -27,7 +29,7 @@ def on_page_context(context: dict[str, Any], page: Page, **_: Any) -> dict[str, 
     depth = page.meta.get("toc_depth")
     if depth is not None:
         if isinstance(depth, bool) or not isinstance(depth, int) or not 1 <= depth <= 6:
-            raise ValueError(
+            raise PluginError(
                 f"{page.file.src_uri}: front matter toc_depth={depth!r}: "
                 "expected a heading level, an integer from 1 to 6"
             )
