@@ -6,10 +6,13 @@
   hundred attribute headings cost about 700 elements there; the headings and their anchors
   stay in the page, only the contents list is shorter. A bad value stops the build with a message
   naming the page, the key, the value and what is allowed.
+- mkdocstrings links its stylesheet into every page; only pages that carry API documentation
+  (``class="doc doc-…"``) keep it, so the others have one render-blocking request fewer.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from mkdocs.exceptions import PluginError
@@ -35,3 +38,12 @@ def on_page_context(context: dict[str, Any], page: Page, **_: Any) -> dict[str, 
             )
         _trim(list(page.toc.items), depth)
     return context
+
+
+_MKDOCSTRINGS_CSS = re.compile(r'<link rel="stylesheet" href="[^"]*assets/_mkdocstrings\.css">\s*')
+
+
+def on_post_page(output: str, **_: Any) -> str:
+    if 'class="doc doc-' in output:
+        return output
+    return _MKDOCSTRINGS_CSS.sub("", output, count=1)

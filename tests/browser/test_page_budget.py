@@ -62,3 +62,18 @@ def test_the_api_reference_still_documents_every_public_name(site_dir: Path) -> 
     ids = set(re.findall(r'<h2 id="her2guide\.([A-Za-z_]+)"', pages))
     missing = sorted(set(her2guide.__all__) - {"__version__"} - ids)
     assert missing == [], f"public names without a section on the API pages: {missing}"
+
+
+def test_only_api_pages_load_the_mkdocstrings_stylesheet(
+    site_dir: Path, page_paths: list[str]
+) -> None:
+    """``assets/_mkdocstrings.css`` styles API documentation only: the API pages link it, the
+    home page, the algorithm page and the scenario pages do not (one render-blocking request
+    fewer on each)."""
+    linking = {
+        path
+        for path in page_paths
+        if "_mkdocstrings.css" in (site_dir / (path or "index.html")).read_text(encoding="utf-8")
+    }
+    assert {"api.html", "api-records.html", "api-inputs.html"} <= linking
+    assert not {"", "algorithm.html", "scenarios/01-seed-question.html"} & linking
