@@ -46,8 +46,8 @@ def test_api_contents_list_names_the_classes_not_their_attributes(site_dir: Path
     ``Recommendation`` itself."""
     page = (site_dir / "api-records.html").read_text(encoding="utf-8")
     assert 'id="her2guide.Recommendation.preferred"' in page
-    assert 'href="#her2guide.Recommendation"' in page
-    assert 'href="#her2guide.Recommendation.preferred"' not in page
+    assert '<a href="#her2guide.Recommendation" class="md-nav__link">' in page
+    assert '<a href="#her2guide.Recommendation.preferred" class="md-nav__link">' not in page
 
 
 def test_the_api_reference_still_documents_every_public_name(site_dir: Path) -> None:
