@@ -2,7 +2,7 @@
 # (.ci/run -> make check) run identical steps. `make help` lists them.
 .DEFAULT_GOAL := help
 SHELL := /bin/bash
-.PHONY: help setup serve site check lint format types test unit browser notebooks bench check-space diff decision-diff clean
+.PHONY: help setup serve site check lint format types test unit browser notebooks bench lighthouse check-space diff decision-diff clean
 
 help: ## List every chore
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -39,6 +39,10 @@ browser: ## Only the browser suite against site/ (screenshots land in artifacts/
 
 notebooks: ## Only the notebook tests
 	@bash scripts/check.sh test -m notebooks
+
+SITE ?= site
+lighthouse: ## Lighthouse mobile scores of every page of SITE (default site/; build it first: make site); RUNS=N, PAGES="a.html b.html"
+	@bash scripts/setup.sh >/dev/null && .venv/bin/python scripts/lighthouse.py $(SITE) --runs $(or $(RUNS),3) $(PAGES)
 
 check-space: ## Evaluate the whole declared decision space (≈1.1 million cells) against the safety invariants
 	@bash scripts/setup.sh >/dev/null && .venv/bin/her2guide check-space

@@ -14,6 +14,8 @@ Figures, not assertions: each line shows the measurement and the target beside i
 - test command, warm: ``scripts/check.sh all`` (what ``make check`` runs), with each step.
 - site build, warm: ``mkdocs build --strict`` into a temporary directory, caches warm.
 - page weights: ``scripts/page_weight.py`` on the built site.
+- Lighthouse (mobile): ``scripts/lighthouse.py`` on the built site, one run per page (``make
+  lighthouse`` runs three and prints the median), when Chromium and npx are present.
 - navigator: ``scripts/navigator_bench.py`` on the built site (first answer cold and warm,
   re-evaluation after a field change, size of the lazily loaded engine runtime).
 - ``recommend()`` latency: median and p99 in µs, and scenarios a second, over the mix of
@@ -192,6 +194,18 @@ def bench_pages(python: str, site: Path) -> None:
     print(f"  target: every page < {TARGET_PAGE_KB:.0f} KB gzipped")
 
 
+def bench_lighthouse(python: str, site: Path, runs: int) -> None:
+    print("Lighthouse, mobile (scripts/lighthouse.py)")
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from lighthouse import available
+
+    if not available():
+        print("  skipped: needs Chromium (CHROME_PATH or /usr/bin/chromium) and npx")
+        return
+    cmd = [python, str(ROOT / "scripts" / "lighthouse.py"), str(site), "--runs", str(runs)]
+    subprocess.run(cmd, cwd=ROOT, check=False)
+
+
 def bench_navigator(python: str, site: Path) -> None:
     print("Navigator page in headless Chromium (scripts/navigator_bench.py)")
     _, out, _ = _timed([python, str(ROOT / "scripts" / "navigator_bench.py"), str(site)])
@@ -285,6 +299,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="skip the full `make check` timing")
     parser.add_argument("--rounds", type=int, default=200, help="recommend() rounds over the mix")
+    parser.add_argument(
+        "--lighthouse-runs", type=int, default=1, help="Lighthouse runs per page (0: skip)"
+    )
     parser.add_argument("--space-sample", type=int, default=100_000, help="check-space sample size")
     parser.add_argument("--loop", action="store_true", help="only the loop: make unit, last check")
     parser.add_argument("--fresh-clone", action="store_true", help="with --loop: time .ci/run too")
@@ -307,6 +324,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if site is not None:
         bench_pages(python, site)
         print()
+        if args.lighthouse_runs > 0:
+            bench_lighthouse(python, site, args.lighthouse_runs)
+            print()
         bench_navigator(python, site)
         shutil.rmtree(site, ignore_errors=True)
         print()

@@ -44,7 +44,7 @@ def form_html(base: str, algorithm: str, script: str, loads: Sequence[str], cat:
         + '<div class="h2g-filter"><button type="submit" class="h2g-table-go">'
         "Look up</button></div></form>"
         '<div id="h2g-table-result" role="status" aria-live="polite"></div></div>'
-        f'<script src="{html.escape(script)}"></script>'
+        f'<script defer src="{html.escape(script)}"></script>'
     )
 
 
