@@ -61,9 +61,11 @@ def test_algorithm_page_has_one_section_per_rule() -> None:
     assert _site.check_rule_sections(text) == []
 
 
-def test_rule_anchor_is_lower_case_id() -> None:
-    """Each rule's docs anchor is its ID in lower case, as the sections use."""
-    assert all(r.anchor == r.id.lower() for r in her2guide.RULES)
+def test_rule_anchors_are_the_section_ids_the_pages_link_to() -> None:
+    """Two rules the pitfalls and scenario pages link to, by their literal section anchors."""
+    by_id = {r.id: r.anchor for r in her2guide.RULES}
+    assert by_id["CARDIO-LVEF-BELOW-40"] == "cardio-lvef-below-40"
+    assert by_id["HIST-RESIDUAL-DISEASE"] == "hist-residual-disease"
 
 
 def test_every_rule_section_renders_its_metadata() -> None:

@@ -93,17 +93,19 @@ def test_neratinib_and_lapatinib_gaps_stay_listed(cat: Catalogue) -> None:
 @pytest.mark.parametrize(
     "medicine", ["carbamazepine", "phenytoin", "St John's wort", "rifampicin", "rifampin"]
 )
-def test_neratinib_with_strong_inducers_is_contraindicated_in_the_eu(medicine: str) -> None:
+def test_neratinib_with_strong_inducers_is_contraindicated_in_the_eu(
+    medicine: str, cat: Catalogue
+) -> None:
     """Nerlynx EU (SmPC-based site, contraindications): "Co-administration with strong
     inducers of the CYP3A4/Pgp isoform of cytochrome P450", with the examples carbamazepine,
     phenytoin, St John's wort and rifampicin. Each example meets the EU record, named EU."""
-    p = load_practical()
+    p = load_practical(cat)
     med = next(
         m
         for m in p.medicines.values()
         if medicine.lower() in {m.name.lower(), *(s.lower() for s in m.synonyms)}
     )
-    found = [i for i, _ in interactions_for(["neratinib"], [med])]
+    found = [i for i, _ in interactions_for(["neratinib"], [med], p)]
     assert [i.id for i in found] == ["neratinib-strong-cyp3a4-pgp-inducers-eu"]
     rec = found[0]
     assert rec.jurisdiction == "EU"

@@ -33,7 +33,22 @@ REGIMEN_LINES = [
     ["abemaciclib", "trastuzumab", "fulvestrant"],
 ]
 TDXD = {"trastuzumab-deruxtecan", "trastuzumab-deruxtecan-pertuzumab"}
-HER2_REGIMENS = {r.id for r in CAT.regimens.values() if r.her2_directed}
+#: every catalogue regimen with a HER2-directed agent (trastuzumab, pertuzumab, an anti-HER2 ADC,
+#: a HER2 TKI or margetuximab), written out rather than read from the data's own flag
+HER2_REGIMENS = {
+    "trastuzumab-pertuzumab-taxane",
+    "trastuzumab-deruxtecan-pertuzumab",
+    "trastuzumab-deruxtecan",
+    "trastuzumab-emtansine",
+    "tucatinib-trastuzumab-capecitabine",
+    "neratinib-capecitabine",
+    "lapatinib-capecitabine",
+    "lapatinib-trastuzumab",
+    "margetuximab-chemotherapy",
+    "trastuzumab-chemotherapy",
+    "endocrine-her2",
+    "abemaciclib-trastuzumab-fulvestrant",
+}
 
 dates = st.dates(min_value=dt.date(2018, 1, 1), max_value=dt.date(2027, 12, 31))
 agent_list = st.one_of(
