@@ -78,6 +78,8 @@ class _Gzip(_Quiet):
 
     def send_head(self) -> Any:
         path = Path(self.translate_path(self.path))
+        if path.is_dir() and self.path.split("?", 1)[0].endswith("/"):
+            path = path / "index.html"  # the home page, as a static host serves it
         kinds = (".html", ".css", ".js", ".json", ".svg", ".txt", ".xml")
         if (
             "gzip" not in self.headers.get("Accept-Encoding", "")
@@ -94,10 +96,11 @@ class _Gzip(_Quiet):
         return io.BytesIO(body)
 
 
-def serve(site: Path, compress: bool = False) -> tuple[socketserver.TCPServer, int]:
-    """Serve SITE_DIR on a free loopback port in a background thread."""
+def serve(site: Path, compress: bool = False, port: int = 0) -> tuple[socketserver.TCPServer, int]:
+    """Serve SITE_DIR on a loopback port (a free one by default) in a background thread."""
     handler = functools.partial(_Gzip if compress else _Quiet, directory=str(site))
-    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler)
+    socketserver.ThreadingTCPServer.allow_reuse_address = True
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", port), handler)
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, int(server.server_address[1])

@@ -7,5 +7,5 @@ cd "$(dirname "$0")/.."
 source scripts/setup.sh
 port="${PORT:-8000}"
 "$UV" run --frozen --no-sync mkdocs build --strict --site-dir "$PWD/site"
-echo "==> serving site/ on http://127.0.0.1:$port/ (Ctrl-C to stop)"
-exec "$UV" run --frozen --no-sync python -m http.server "$port" --bind 127.0.0.1 --directory site
+# text is sent gzip-compressed, as a static host does (plain `python -m http.server` works too)
+exec "$UV" run --frozen --no-sync python scripts/serve_site.py --port "$port" site
