@@ -109,7 +109,7 @@ def test_the_reference_list_names_the_host_of_a_copy() -> None:
     from her2guide._site.citations import _checked
 
     assert _checked("https://fda.report/DailyMed/e702d84d") == (
-        "[copy checked, on fda.report](https://fda.report/DailyMed/e702d84d)"
+        "[copy checked](https://fda.report/DailyMed/e702d84d) (on fda.report, not the publisher's own page)"
     )
     assert _checked("https://dailymed.nlm.nih.gov/dailymed/x").startswith("[page checked]")
     assert _checked("https://www.enhertuhcp.com/x").startswith("[page checked]")

@@ -133,7 +133,7 @@ def _checked(url: str) -> str:
     bare = host.removeprefix("www.")
     if any(bare == h or bare.endswith("." + h) for h in _PRIMARY_HOSTS):
         return f"[page checked]({url})"
-    return f"[copy checked, on {bare}]({url})"
+    return f"[copy checked]({url}) (on {bare}, not the publisher's own page)"
 
 
 @placeholder
