@@ -30,25 +30,13 @@ import time
 from pathlib import Path
 from typing import Any
 
+from her2guide._site.navigator import notebook_scenario
+
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
 TARGETS = {"cold": 10.0, "warm": 3.0, "reeval_ms": 300.0}
-SEED = {  # notebooks/01-seed-question.py
-    "her2": "positive",
-    "setting": "metastatic",
-    "as_of": "2026-11-23",
-    "metastatic_diagnosis": "2026-10-01",
-    "hormone_receptor": "negative",
-    "early_treatment": {
-        "agents": ["doxorubicin", "cyclophosphamide", "paclitaxel", "Herceptin"],
-        "residual_disease": True,
-    },
-    "metastatic_lines": [],
-    "brain_metastases": "none",
-    "ild_history": "none",
-    "lvef": 60,
-    "pregnant": False,
-}
+#: the seed question's patient, read from its notebook as the site's navigator link reads it
+SEED = notebook_scenario(ROOT / "notebooks" / "01-seed-question.py")
 _REEVAL_JS = """async (value) => {
   const root = document.getElementById("navigator");
   const before = Number(root.dataset.run);
