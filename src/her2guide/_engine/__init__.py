@@ -109,19 +109,24 @@ class _HistoryView:
 
     def __init__(self, values: tuple[Any, ...]) -> None:
         for name, value in zip(HISTORY_FIELDS, values, strict=True):
-            object.__setattr__(self, name, value)
+            setattr(self, name, value)
 
 
-def _run_history_phase(cat: Catalogue, s: Scenario) -> Working:
-    st = State(s=s, cat=cat, h=read_history(s, cat))
-    trace: list[TraceStep] = []
-    for r in _HISTORY_RULES:
+def _run(st: State, rules: tuple[Rule, ...], trace: list[TraceStep]) -> None:
+    """Run ``rules`` in order on ``st`` until one stops evaluation; a finding joins ``trace``."""
+    for r in rules:
         if st.stop:
             break
         st.rule = r
         finding = r.check(st)
         if finding is not None:
             trace.append(_step(r, finding))
+
+
+def _run_history_phase(cat: Catalogue, s: Scenario) -> Working:
+    st = State(s=s, cat=cat, h=read_history(s, cat))
+    trace: list[TraceStep] = []
+    _run(st, _HISTORY_RULES, trace)
     return st.freeze(tuple(trace))
 
 
@@ -263,14 +268,7 @@ def recommend(
     done = _history_phase(cat, _history_key(s))
     st = done.thaw(s)
     trace: list[TraceStep] = list(done.trace)
-    append, step = trace.append, _step
-    for r in _PATIENT_RULES:
-        if st.stop:
-            break
-        st.rule = r
-        finding = r.check(st)
-        if finding is not None:
-            append(step(r, finding))
+    _run(st, _PATIENT_RULES, trace)
     if not st.in_scope:
         return Recommendation(
             in_scope=False,

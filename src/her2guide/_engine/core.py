@@ -10,7 +10,7 @@ later rule, and a rule that restores an option says why in the trace.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from types import MappingProxyType
 from typing import Final, cast
@@ -138,42 +138,40 @@ class Working:
     everything a later rule may change; the snapshot itself is never changed.
     """
 
-    __slots__ = ("_cands", "_fields", "cat", "h", "trace")
+    __slots__ = ("_base", "trace")
 
     def __init__(self, st: State, trace: tuple[TraceStep, ...]) -> None:
-        self.cat, self.h, self.trace = st.cat, st.h, trace
-        self._fields = (
-            st.in_scope,
-            st.scope_reason,
-            st.stop,
-            st.line,
-            st.line_basis,
-            dict(st.line_by_source),
-            dict(st.readings),
-            st.differ,
-            dict(st.excluded),
-            tuple(st.alerts),
+        self.trace = trace
+        # A private copy that nothing changes: thaw() copies its containers, and its candidates
+        # are read-only (State copies a shared one before changing it).
+        self._base = replace(
+            st,
+            rule=None,
+            line_by_source=dict(st.line_by_source),
+            readings=dict(st.readings),
+            excluded=dict(st.excluded),
+            alerts=list(st.alerts),
+            cands={rid: c.frozen() for rid, c in st.cands.items()},
         )
-        self._cands = {rid: c.frozen() for rid, c in st.cands.items()}
 
     def thaw(self, s: Scenario) -> State:
         """A fresh working state for scenario ``s``, starting where the phase left off."""
-        f = self._fields
+        b = self._base
         return State(
             s=s,
-            cat=self.cat,
-            h=self.h,
-            in_scope=f[0],
-            scope_reason=f[1],
-            stop=f[2],
-            line=f[3],
-            line_basis=f[4],
-            line_by_source=f[5].copy(),
-            readings=f[6].copy(),
-            differ=f[7],
-            excluded=f[8].copy(),
-            alerts=list(f[9]),
-            cands=self._cands.copy(),  # shared candidates: State copies one before changing it
+            cat=b.cat,
+            h=b.h,
+            in_scope=b.in_scope,
+            scope_reason=b.scope_reason,
+            stop=b.stop,
+            line=b.line,
+            line_basis=b.line_basis,
+            line_by_source=b.line_by_source.copy(),
+            readings=b.readings.copy(),
+            differ=b.differ,
+            excluded=b.excluded.copy(),
+            alerts=b.alerts.copy(),
+            cands=b.cands.copy(),
         )
 
 
