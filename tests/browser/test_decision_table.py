@@ -21,7 +21,7 @@ from playwright.sync_api import BrowserContext, Page
 
 from her2guide import load_catalogue
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.browser
 
 ContextFactory = Callable[..., tuple[BrowserContext, Any]]
 ROWS = {

@@ -25,7 +25,7 @@ from her2guide._conformance import table_scenario
 
 from .test_site_browser import AXE_OPTIONS, BLOCKING_IMPACTS, _format_violation, apply_scheme
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.browser
 
 ContextFactory = Callable[..., tuple[BrowserContext, Any]]
 ROOT = Path(__file__).resolve().parents[2]

@@ -19,7 +19,7 @@ import pytest
 import yaml
 from playwright.sync_api import Browser, BrowserContext, Page
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
 PHONE = {"width": 390, "height": 844}
