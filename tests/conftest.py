@@ -44,7 +44,15 @@ UNIT_FILES = frozenset(
 #: one-visit audit of every page; test_docs' site builds, which also must not run at the same
 #: time: two mkdocs builds of one tree race on its generated files). Everything else, the
 #: notebooks included, is spread test by test, so the notebooks no longer queue on one worker.
-_GROUPS = {"browser": "browser", "test_docs.py": "docs-site"}
+#: The browser suite is two groups, each with its own Chromium: the page audit's files (the
+#: session-scoped ``site_audit`` is built once, on their worker) and the rest, so the audit's
+#: worker does not also carry the navigator's Pyodide runs.
+_GROUPS = {
+    "browser/test_site_browser.py": "browser-audit",
+    "browser/test_reading_views.py": "browser-audit",
+    "browser": "browser",
+    "test_docs.py": "docs-site",
+}
 
 
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
@@ -64,7 +72,7 @@ def _group(nodeid: str) -> str | None:
     first, _, rest = path.partition("/")
     if first != TESTS.name:
         return None
-    return _GROUPS.get(rest.split("/", 1)[0]) or _GROUPS.get(rest)
+    return _GROUPS.get(rest) or _GROUPS.get(rest.split("/", 1)[0])
 
 
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:

@@ -27,6 +27,7 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import (
     Browser,
     BrowserContext,
@@ -35,6 +36,8 @@ from playwright.sync_api import (
     ViewportSize,
     sync_playwright,
 )
+
+from .audit import CHROME_PAGES, PageAudit, audit_page
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("HER2GUIDE_CHROMIUM", "/usr/bin/chromium")
@@ -222,3 +225,30 @@ def screenshot_dir() -> Path:
     d = Path(os.environ.get("HER2GUIDE_ARTIFACTS", ROOT / "artifacts")) / "screenshots"
     d.mkdir(parents=True, exist_ok=True)
     return d
+
+
+@pytest.fixture(scope="session")
+def site_audit(
+    new_context: Callable[..., tuple[BrowserContext, NetworkLog]],
+    watch_console: Callable[[Page], ConsoleLog],
+    page_paths: list[str],
+) -> dict[str, PageAudit]:
+    """Every page visited once (``audit.audit_page``): console errors, non-local requests,
+    axe violations in light and dark, notebook outputs and what a 390 px reader cannot
+    reach, by page path. Pages in ``audit.CHROME_PAGES`` must exist."""
+    missing = [p for p in CHROME_PAGES if p not in page_paths]
+    assert missing == [], f"pages the audit checks the site chrome on are missing: {missing}"
+    axe_source = Axe().axe_script
+    ctx, net = new_context(color_scheme="light")
+    page = ctx.new_page()
+    console = watch_console(page)
+    results: dict[str, PageAudit] = {}
+    for path in page_paths:
+        console.errors.clear()
+        net.external.clear()
+        results[path] = audit_page(page, path, axe_source, viewport=VIEWPORT)
+        # The axe runs give late requests time to show up in the logs before they are read.
+        results[path].console = list(console.errors)
+        results[path].external = list(net.external)
+    page.close()
+    return results

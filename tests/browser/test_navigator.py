@@ -23,7 +23,7 @@ from playwright.sync_api import BrowserContext, Page
 from her2guide import ScenarioError, cli, parse_scenario
 from her2guide._conformance import table_scenario
 
-from .test_site_browser import AXE_OPTIONS, BLOCKING_IMPACTS, _format_violation, apply_scheme
+from .audit import AXE_OPTIONS, BLOCKING_IMPACTS, apply_scheme, format_violation
 
 pytestmark = pytest.mark.browser
 
@@ -252,7 +252,7 @@ def test_navigator_has_no_serious_accessibility_violation(
     apply_scheme(page, scheme)
     found = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS[scheme])
     bad = [
-        _format_violation("navigator.html", v)
+        format_violation("navigator.html", v)
         for v in found["violations"]
         if v.get("impact") in BLOCKING_IMPACTS
     ]

@@ -19,42 +19,11 @@ import pytest
 import yaml
 from playwright.sync_api import Browser, BrowserContext, Page
 
+from .audit import PHONE, PageAudit
+
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
-PHONE = {"width": 390, "height": 844}
-
-# Elements of the article whose right edge is past the viewport and that no scrollable
-# ancestor (inside the viewport) contains: content a reader on a phone cannot reach.
-_OVERFLOW_JS = """() => {
-  const art = document.querySelector('article.md-content__inner');
-  const vw = document.documentElement.clientWidth;
-  const out = [];
-  if (document.documentElement.scrollWidth > vw + 1)
-    out.push(`the page is ${document.documentElement.scrollWidth} px wide`);
-  for (const el of art.querySelectorAll('*')) {
-    const r = el.getBoundingClientRect();
-    if (r.width === 0 || r.right <= vw + 1) continue;
-    let a = el.parentElement, contained = false;
-    while (a && a !== art.parentElement) {
-      const x = getComputedStyle(a).overflowX;
-      if ((x === 'auto' || x === 'scroll') && a.getBoundingClientRect().right <= vw + 1) {
-        contained = true;
-        break;
-      }
-      a = a.parentElement;
-    }
-    if (!contained) out.push(`<${el.tagName.toLowerCase()} class="${el.className}"> ends at ${Math.round(r.right)} px`);
-  }
-  return out.slice(0, 3);
-}"""
-
-# Table cells whose style lets the browser break a word anywhere ("recommendatio/n").
-_BREAKING_CELLS_JS = """() => [...document.querySelectorAll(
-    'article td, article th, article td a, article th a, article td code, article th code')]
-  .map(c => getComputedStyle(c))
-  .filter(s => s.wordBreak === 'break-all' || s.overflowWrap === 'anywhere'
-               || s.wordBreak === 'break-word' || s.overflowWrap === 'break-word').length"""
 
 
 @pytest.fixture(scope="module")
@@ -74,19 +43,12 @@ def _pdf_pages(pdf: bytes) -> int:
     return len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
 
 
-def test_no_page_overflows_or_breaks_words_at_390px(
-    phone: BrowserContext, page_paths: list[str]
-) -> None:
+def test_no_page_overflows_or_breaks_words_at_390px(site_audit: dict[str, PageAudit]) -> None:
     """At 390 px wide, every page's content fits or scrolls inside its own box (wide tables
-    scroll sideways), and no table cell may break a word in the middle."""
-    page = phone.new_page()
-    problems = []
-    for path in page_paths:
-        _open(page, path)
-        problems += [f"/{path}: {p}" for p in page.evaluate(_OVERFLOW_JS)]
-        if n := page.evaluate(_BREAKING_CELLS_JS):
-            problems.append(f"/{path}: {n} table cell(s) may break words mid-word")
-    page.close()
+    scroll sideways), and no table cell may break a word in the middle. (The audit resizes
+    each loaded page to 390 × 844; ``audit.OVERFLOW_JS`` says what counts.)"""
+    problems = [f"/{path}: {p}" for path, a in site_audit.items() for p in a.phone]
+    assert len(site_audit) >= 30
     assert problems == [], "content clipped at 390 px:\n" + "\n".join(problems)
 
 
@@ -173,9 +135,10 @@ def test_each_regimen_dose_card_prints_as_one_page(browser: Browser, base_url: s
     ctx = browser.new_context(base_url=base_url)
     page = ctx.new_page()
     counts = {}
+    _open(page, "dosing.html")
     for rid in ids:
-        page.goto("about:blank")  # a new load, not a jump within the page: :target applies
-        _open(page, f"dosing.html#{rid}")
+        # A jump within the page, as a reader's link does: :target follows the fragment.
+        page.evaluate("id => { location.hash = id; }", rid)
         page.emulate_media(media="print")
         assert page.locator(".md-banner").is_visible(), rid
         assert page.locator(f".h2g-dose-card:has(#{rid})").is_visible(), rid
