@@ -44,12 +44,11 @@ UNIT_FILES = frozenset(
 #: one-visit audit of every page; test_docs' site builds, which also must not run at the same
 #: time: two mkdocs builds of one tree race on its generated files). Everything else, the
 #: notebooks included, is spread test by test, so the notebooks no longer queue on one worker.
-#: The browser suite is two groups, each with its own Chromium: the page audit's files (the
-#: session-scoped ``site_audit`` is built once, on their worker) and the rest, so the audit's
-#: worker does not also carry the navigator's Pyodide runs.
+#: The browser suite is two groups, each with its own Chromium: the page audit's file (the
+#: session-scoped ``site_audit`` is built on its worker; a test elsewhere using it would build it again) and
+#: the rest, so the audit's worker does not also carry the navigator's Pyodide runs.
 _GROUPS = {
     "browser/test_site_browser.py": "browser-audit",
-    "browser/test_reading_views.py": "browser-audit",
     "browser": "browser",
     "test_docs.py": "docs-site",
 }

@@ -1,8 +1,8 @@
 """The site as a clinician reads it: on a phone, in search, on paper (issue 15).
 
-These tests drive the built site in headless Chromium, like ``test_site_browser.py``:
-at 390 × 844 CSS px (a current phone) no page's content runs off the screen and no table
-cell breaks words; the home page's first short answer is on the first screen; a search for
+These tests drive the built site in headless Chromium, like ``test_site_browser.py`` (where
+the page audit checks that at 390 × 844 CSS px no page's content runs off the screen and no
+table cell breaks words): on a phone the home page's first short answer is on the first screen; a search for
 "residual disease" finds the residual-disease rule and the seed scenario first; a scenario
 page prints as one page, and so does each regimen's dose card; the footer names the
 package version and the clinical review date.
@@ -19,7 +19,7 @@ import pytest
 import yaml
 from playwright.sync_api import Browser, BrowserContext, Page
 
-from .audit import PHONE, PageAudit
+from .audit import PHONE
 
 pytestmark = pytest.mark.browser
 
@@ -41,15 +41,6 @@ def _open(page: Page, path: str) -> None:
 
 def _pdf_pages(pdf: bytes) -> int:
     return len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
-
-
-def test_no_page_overflows_or_breaks_words_at_390px(site_audit: dict[str, PageAudit]) -> None:
-    """At 390 px wide, every page's content fits or scrolls inside its own box (wide tables
-    scroll sideways), and no table cell may break a word in the middle. (The audit resizes
-    each loaded page to 390 × 844; ``audit.OVERFLOW_JS`` says what counts.)"""
-    problems = [f"/{path}: {p}" for path, a in site_audit.items() for p in a.phone]
-    assert len(site_audit) >= 30
-    assert problems == [], "content clipped at 390 px:\n" + "\n".join(problems)
 
 
 def test_home_first_answer_and_one_compact_notice_on_the_first_phone_screen(
