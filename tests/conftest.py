@@ -45,8 +45,9 @@ UNIT_FILES = frozenset(
 #: time: two mkdocs builds of one tree race on its generated files). Everything else, the
 #: notebooks included, is spread test by test, so the notebooks no longer queue on one worker.
 #: The browser suite is two groups, each with its own Chromium: the page audit's file (the
-#: session-scoped ``site_audit`` is built on its worker; a test elsewhere using it would build it again) and
-#: the rest, so the audit's worker does not also carry the navigator's Pyodide runs.
+#: session-scoped ``site_audit`` is built on its worker; a test in another file using it
+#: would build it again) and the rest, so the audit's worker does not also carry the
+#: navigator's Pyodide runs.
 _GROUPS = {
     "browser/test_site_browser.py": "browser-audit",
     "browser": "browser",
