@@ -25,7 +25,7 @@ lint: ## ruff check + ruff format --check
 format: ## Apply ruff format and safe ruff fixes to the tree
 	@bash scripts/check.sh fix
 
-types: ## mypy --strict on src/, docs/hooks and scripts/
+types: ## mypy --strict on src/, docs/hooks, scripts/ and tests/
 	@bash scripts/check.sh types
 
 test: ## pytest: unit, scenario, property, notebook, doctest and browser tests (build the site first: make site)

@@ -3,7 +3,7 @@
 #
 #   bash scripts/check.sh            # everything: bootstrap, lint, types, site, all tests
 #   bash scripts/check.sh lint       # ruff check + ruff format --check
-#   bash scripts/check.sh types      # mypy --strict on src/, docs/hooks and scripts/ (files listed in pyproject)
+#   bash scripts/check.sh types      # mypy --strict on src/, docs/hooks, scripts/ and tests/ (files listed in pyproject)
 #   bash scripts/check.sh site       # mkdocs build --strict into site/
 #   bash scripts/check.sh test [pytest args...]   # pytest over tests/ and src/ (needs site/)
 #   bash scripts/check.sh unit       # the unit tests only (pytest -m unit, one process; target ≤ 5 s)
@@ -52,7 +52,7 @@ do_lint() {
     attempt "ruff format --check" run ruff format --check .
   fi
 }
-do_types() { attempt "mypy --strict (src/, docs/hooks, scripts/)" run mypy; }
+do_types() { attempt "mypy --strict (src/, docs/hooks, scripts/, tests/)" run mypy; }
 do_site() {
   if ! attempt "mkdocs build --strict" run mkdocs build --strict --site-dir "$root/site"; then :; fi
   # Never let the browser suite test a stale site: without a good build, it builds its own.

@@ -45,12 +45,12 @@ def test_a_bad_month_fails_loudly(monkeypatch: pytest.MonkeyPatch) -> None:
     import her2guide._catalogue.load as catalogue_module
     import her2guide._decisions as decisions_module
 
-    real = catalogue_module._read
+    real = catalogue_module._read  # type: ignore[attr-defined]  # the name the loader calls
 
     def corrupt(file: str) -> dict[str, object]:
         doc = real(file)
         if file == "approvals.toml":
-            rec = doc["approval"][0]  # type: ignore[index]
+            rec = doc["approval"][0]
             rec.pop("date", None)
             rec["month"] = "2020-13"
         return doc

@@ -74,7 +74,7 @@ def test_decision_tables_reject_an_unknown_statement(monkeypatch: pytest.MonkeyP
     import her2guide._catalogue.load as catalogue_module
     import her2guide._decisions as decisions_module
 
-    real = catalogue_module._read
+    real = catalogue_module._read  # type: ignore[attr-defined]  # the name the loader calls
 
     def corrupt(file: str) -> dict[str, object]:
         doc = real(file)

@@ -31,7 +31,7 @@ def _run(
     return code, out.err + out.out
 
 
-CASES = {
+CASES: dict[str, tuple[str | bytes, str]] = {
     "latin1.yaml": ("her2: positive\nsetting: metast\xe1tic\n".encode("latin-1"), "is not UTF-8"),
     "utf16.yaml": (SEED.encode("utf-16"), "is not UTF-8"),
     "deep.json": ("[" * 100_000, "nested more than 32 levels"),

@@ -34,7 +34,11 @@ def _page(meta: dict[str, Any]) -> Any:
             [heading(2, "Recommendation", [heading(3, "Recommendation.preferred", [])])],
         )
     ]
-    return SimpleNamespace(meta=meta, toc=get_toc(tokens), file=SimpleNamespace(src_uri="api.md"))
+    return SimpleNamespace(
+        meta=meta,
+        toc=get_toc(tokens),  # type: ignore[arg-type]  # plain dicts shaped like mkdocs' tokens
+        file=SimpleNamespace(src_uri="api.md"),
+    )
 
 
 def test_toc_depth_2_keeps_classes_and_drops_their_attributes() -> None:

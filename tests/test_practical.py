@@ -185,7 +185,7 @@ def test_vials_cover_the_dose_with_the_least_left_over() -> None:
 
 
 def _broken(monkeypatch: pytest.MonkeyPatch, file: str, edit: Any) -> None:
-    real = practical_module.read_toml
+    real = practical_module.read_toml  # type: ignore[attr-defined]  # the name the loader calls
 
     def fake(name: str) -> dict[str, Any]:
         doc = copy.deepcopy(real(name))
@@ -299,7 +299,7 @@ def _notes(rec: Any, rid: str) -> tuple[str, ...]:
 
 
 def _finding(rec: Any, rule_id: str) -> str:
-    return next(t.finding for t in rec.trace if t.rule == rule_id)
+    return str(next(t.finding for t in rec.trace if t.rule == rule_id))
 
 
 def test_INTERACTION_CONCOMITANT_notes_the_label_action_on_the_option() -> None:
@@ -471,7 +471,9 @@ def test_ORGAN_RENAL_crcl_below_30_withholds_tucatinib_and_caps_its_regimen() ->
             height_cm=170,
         )
     )
-    assert rec.option(TTC).tier == "other"
+    ttc = rec.option(TTC)
+    assert ttc is not None
+    assert ttc.tier == "other"
     assert _component(rec, TTC, "tucatinib").maintenance is None
     cape = _component(rec, TTC, "capecitabine")
     assert cape.maintenance is None
@@ -483,7 +485,9 @@ def test_ORGAN_RENAL_crcl_below_30_withholds_tucatinib_and_caps_its_regimen() ->
             creatinine_clearance_ml_min=45,
         )
     )
-    assert at_45.option(TTC).tier != "other"  # the tucatinib statement is for CrCl below 30
+    at_45_ttc = at_45.option(TTC)
+    assert at_45_ttc is not None
+    assert at_45_ttc.tier != "other"  # the tucatinib statement is for CrCl below 30
 
 
 def test_dose_cli_never_prints_the_usual_dose_beside_an_adjustment(

@@ -66,7 +66,8 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
     as_of = draw(dates)
     dx = draw(st.dates(min_value=dt.date(2017, 1, 1), max_value=as_of))
     lines = draw(st.lists(line, max_size=4))
-    if lines and draw(st.booleans()):
+    last_ongoing = draw(st.booleans())
+    if lines and last_ongoing:
         lines[-1] = {**lines[-1], "stopped": "ongoing"}
     data: dict[str, Any] = {
         "her2": draw(
@@ -130,7 +131,7 @@ def test_no_her2_therapy_preferred_or_offered_in_pregnancy(data: dict[str, Any])
 
 
 def _in_scope(data: dict[str, Any]) -> bool:
-    return data["her2"] == "positive" and data["setting"] == "metastatic"
+    return bool(data["her2"] == "positive" and data["setting"] == "metastatic")
 
 
 def _six_months_later(d: dt.date, months: int) -> dt.date:
@@ -215,6 +216,7 @@ def test_no_preferred_rechallenge_after_early_relapse(data: dict[str, Any]) -> N
     early = scen.early_treatment
     if not _in_scope(data) or early is None or early.her2_therapy_end is None:
         return
+    assert scen.metastatic_diagnosis is not None  # in scope: the parser requires it
     if scen.metastatic_diagnosis > _six_months_later(early.her2_therapy_end, 6):
         return
     rec = recommend(scen)

@@ -59,7 +59,7 @@ def _notebook() -> nbformat.NotebookNode:
         nbformat.v4.new_code_cell("rec", outputs=[rec_out]),
         nbformat.v4.new_code_cell("Compare(...)", outputs=[cmp_out]),
     ]
-    return nb
+    return nb  # type: ignore[no-any-return]
 
 
 def test_summary_card_states_patient_answer_and_what_changes_it() -> None:

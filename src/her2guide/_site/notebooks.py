@@ -268,7 +268,7 @@ def executed(
     entry = folder / f"{key}.ipynb"
     if entry.is_file():
         with contextlib.suppress(OSError, ValueError):
-            nb = nbformat.from_dict(json.loads(entry.read_text(encoding="utf-8")))  # type: ignore[no-untyped-call]  # nbformat has no type hints
+            nb = nbformat.from_dict(json.loads(entry.read_text(encoding="utf-8")))
             log.debug("notebooks: %s: unchanged, executed notebook from cache", py_path.name)
             return Execution(nb, cached=True, seconds=0.0)
     log.info("notebooks: %s: executing", py_path.name)
