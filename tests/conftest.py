@@ -47,7 +47,7 @@ UNIT_FILES = frozenset(
 #: The browser suite is two groups, each with its own Chromium: the page audit's file (the
 #: session-scoped ``site_audit`` is built on its worker; a test in another file using it
 #: would build it again) and the rest, so the audit's worker does not also carry the
-#: navigator's Pyodide runs.
+#: navigator's Pyodide runs, the prints or the screenshots.
 _GROUPS = {
     "browser/test_site_browser.py": "browser-audit",
     "browser": "browser",

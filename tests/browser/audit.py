@@ -93,6 +93,24 @@ NOTEBOOK_JS = """() => {
 }"""
 
 
+def find_page(page_paths: list[str], *needles: str) -> str:
+    """The first site page whose path contains one of the needles."""
+    for needle in needles:
+        for path in page_paths:
+            if needle in path:
+                return path
+    raise AssertionError(
+        f"the built site has no page whose path contains any of {needles}; pages: {page_paths}"
+    )
+
+
+def scenario_pages(page_paths: list[str]) -> list[str]:
+    return [p for p in page_paths if p.startswith("scenarios/") and p != "scenarios/"]
+
+
+# --------------------------------------------------------------------------- tests
+
+
 def open_page(page: Page, path: str, *, settle: bool = True) -> None:
     """Load a page; with ``settle``, also wait for its scripts (search worker, …) to go quiet."""
     response = page.goto(path, wait_until="load")

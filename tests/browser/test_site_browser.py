@@ -8,36 +8,17 @@ what to fix.
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import BrowserContext, Page
 
-from .audit import PageAudit, apply_scheme, format_violation, open_page
+from .audit import PageAudit, find_page, format_violation, open_page
 
 pytestmark = pytest.mark.browser
 
 ContextFactory = Callable[..., tuple[BrowserContext, Any]]
 WatchConsole = Callable[[Page], Any]
-
-
-def find_page(page_paths: list[str], *needles: str) -> str:
-    """The first site page whose path contains one of the needles."""
-    for needle in needles:
-        for path in page_paths:
-            if needle in path:
-                return path
-    raise AssertionError(
-        f"the built site has no page whose path contains any of {needles}; pages: {page_paths}"
-    )
-
-
-def scenario_pages(page_paths: list[str]) -> list[str]:
-    return [p for p in page_paths if p.startswith("scenarios/") and p != "scenarios/"]
-
-
-# --------------------------------------------------------------------------- tests
 
 
 def test_home_page_loads_without_console_errors(
@@ -143,51 +124,3 @@ def test_no_page_overflows_or_breaks_words_at_390px(site_audit: dict[str, PageAu
     problems = [f"/{path}: {p}" for path, a in site_audit.items() for p in a.phone]
     assert len(site_audit) >= 30
     assert problems == [], "content clipped at 390 px:\n" + "\n".join(problems)
-
-
-KEY_PAGES = {
-    "home": ("",),
-    "algorithm": ("algorithm/", "algorithm"),
-    "dosing": ("dosing/", "dosing"),
-}
-
-
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_screenshots_of_key_pages(
-    scheme: str, new_context: ContextFactory, page_paths: list[str], screenshot_dir: Path
-) -> None:
-    """Full-page screenshots of home, algorithm, dosing and a scenario, saved as artefacts."""
-    targets = {
-        name: ("" if needles == ("",) else find_page(page_paths, *needles))
-        for name, needles in KEY_PAGES.items()
-    }
-    scenarios = scenario_pages(page_paths)
-    assert scenarios, "no page under scenarios/ to screenshot"
-    targets["scenario"] = scenarios[0]
-    out = screenshot_dir
-    ctx, _ = new_context(color_scheme=scheme)
-    page = ctx.new_page()
-    backgrounds = set()
-    for name, path in targets.items():
-        open_page(page, path, settle=False)
-        apply_scheme(page, scheme)
-        backgrounds.add(page.evaluate("getComputedStyle(document.body).backgroundColor"))
-        file = out / f"{name}-{scheme}.png"
-        page.screenshot(path=str(file), full_page=True)
-        assert file.stat().st_size > 10_000, f"{file} is suspiciously small"
-    luminance = [_luminance(bg) for bg in backgrounds]
-    if scheme == "dark":
-        assert all(lum < 0.2 for lum in luminance), (
-            f"dark pages have light backgrounds: {backgrounds}"
-        )
-    else:
-        assert all(lum > 0.8 for lum in luminance), (
-            f"light pages have dark backgrounds: {backgrounds}"
-        )
-
-
-def _luminance(css_color: str) -> float:
-    """Relative luminance (0 black … 1 white) of a computed ``rgb()``/``rgba()`` colour."""
-    inner = css_color[css_color.index("(") + 1 : css_color.index(")")]
-    r, g, b = (float(x) / 255 for x in inner.split(",")[:3])
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
