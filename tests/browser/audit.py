@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from playwright.sync_api import Page
+from playwright.sync_api import Page, ViewportSize
 
 SCHEMES = {"light": "default", "dark": "slate"}  # our name -> Material's data-md-color-scheme
 BLOCKING_IMPACTS = {"serious", "critical"}
@@ -49,7 +49,7 @@ CHROME_PAGES = (
     "decision-table.html",
     "404.html",
 )
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 
 # Elements of the article whose right edge is past the viewport and that no scrollable
 # ancestor (inside the viewport) contains: content a reader on a phone cannot reach.
@@ -108,9 +108,6 @@ def scenario_pages(page_paths: list[str]) -> list[str]:
     return [p for p in page_paths if p.startswith("scenarios/") and p != "scenarios/"]
 
 
-# --------------------------------------------------------------------------- tests
-
-
 def open_page(page: Page, path: str, *, settle: bool = True) -> None:
     """Load a page; with ``settle``, also wait for its scripts (search worker, …) to go quiet."""
     response = page.goto(path, wait_until="load")
@@ -161,7 +158,8 @@ class PageAudit:
     notebook: dict[str, Any] | None = None  # scenario pages: code and output counts, text
 
 
-def _axe(page: Page, context: str, options: dict[str, Any]) -> list[dict[str, Any]]:
+def axe_violations(page: Page, context: str, options: dict[str, Any]) -> list[dict[str, Any]]:
+    """The serious or critical axe violations in ``context`` (``"document"`` or a selector)."""
     found = page.evaluate(
         "([context, options]) => axe.run(context === 'document' ? document : "
         "{include: [[context]]}, options)",
@@ -175,14 +173,14 @@ def axe_findings(page: Page, scheme: str, *, chrome: bool) -> list[dict[str, Any
     with ``chrome``, every rule of the scheme on the whole document; otherwise colour rules
     on the article only, and (light) every other rule on the whole document."""
     if chrome:
-        return _axe(page, "document", AXE_OPTIONS[scheme])
-    found = _axe(page, ARTICLE, _COLOUR_ONLY)
+        return axe_violations(page, "document", AXE_OPTIONS[scheme])
+    found = axe_violations(page, ARTICLE, _COLOUR_ONLY)
     if scheme == "light":
-        found += _axe(page, "document", _NOT_COLOUR)
+        found += axe_violations(page, "document", _NOT_COLOUR)
     return found
 
 
-def audit_page(page: Page, path: str, axe_source: str, *, viewport: Any) -> PageAudit:
+def audit_page(page: Page, path: str, axe_source: str, *, viewport: ViewportSize) -> PageAudit:
     """Everything the page-wide tests read about ``path``, from one load of it."""
     open_page(page, path, settle=False)
     page.evaluate(axe_source)
@@ -192,7 +190,7 @@ def audit_page(page: Page, path: str, axe_source: str, *, viewport: Any) -> Page
         audit.violations[scheme] = axe_findings(page, scheme, chrome=path in CHROME_PAGES)
     if path.startswith("scenarios/"):
         audit.notebook = page.evaluate(NOTEBOOK_JS)
-    page.set_viewport_size(PHONE)  # type: ignore[arg-type]
+    page.set_viewport_size(PHONE)
     audit.phone = [str(p) for p in page.evaluate(OVERFLOW_JS)]
     if n := page.evaluate(BREAKING_CELLS_JS):
         audit.phone.append(f"{n} table cell(s) may break words mid-word")

@@ -2,10 +2,10 @@
 
 These tests drive the built site in headless Chromium, like ``test_site_browser.py`` (where
 the page audit checks that at 390 × 844 CSS px no page's content runs off the screen and no
-table cell breaks words): on a phone the home page's first short answer is on the first screen; a search for
-"residual disease" finds the residual-disease rule and the seed scenario first; a scenario
-page prints as one page, and so does each regimen's dose card; the footer names the
-package version and the clinical review date.
+table cell breaks words): on a phone the home page's first short answer is on the first
+screen; a search for "residual disease" finds the residual-disease rule and the seed
+scenario first; a scenario page prints as one page, and so does each regimen's dose card;
+the footer names the package version and the clinical review date.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope="module")
 def phone(browser: Browser, base_url: str) -> Iterator[BrowserContext]:
-    ctx = browser.new_context(viewport=PHONE, base_url=base_url)  # type: ignore[arg-type]
+    ctx = browser.new_context(viewport=PHONE, base_url=base_url)
     yield ctx
     ctx.close()
 

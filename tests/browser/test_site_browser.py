@@ -119,8 +119,8 @@ def test_every_page_has_no_serious_accessibility_violation(
 
 def test_no_page_overflows_or_breaks_words_at_390px(site_audit: dict[str, PageAudit]) -> None:
     """At 390 px wide, every page's content fits or scrolls inside its own box (wide tables
-    scroll sideways), and no table cell may break a word in the middle. (From the page audit, which resizes
-    each loaded page to 390 × 844; ``audit.OVERFLOW_JS`` says what counts.)"""
+    scroll sideways), and no table cell may break a word in the middle. (From the page audit,
+    which resizes each loaded page to 390 × 844; ``audit.OVERFLOW_JS`` says what counts.)"""
     problems = [f"/{path}: {p}" for path, a in site_audit.items() for p in a.phone]
     assert len(site_audit) >= 30
     assert problems == [], "content clipped at 390 px:\n" + "\n".join(problems)
